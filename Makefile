@@ -1,0 +1,53 @@
+# The README's commands. Every target that needs Python depends on the virtualenv in .venv.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+LOCK := .ci/requirements.lock
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint check postgres lock clean
+
+install: $(VENV)/.installed
+
+# Reinstall whenever the lock changes. find-python stops with an install hint when no Python >= 3.12 exists.
+$(VENV)/.installed: $(LOCK) pyproject.toml
+	@PYTHON_BIN=$$(.ci/find-python) && \
+	  if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+	    rm -rf $(VENV) && echo "Creating $(VENV) with $$PYTHON_BIN" && $$PYTHON_BIN -m venv $(VENV); \
+	  fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r $(LOCK)
+	@touch $@
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py loadcontent
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Django's own checks and a guard against model changes without a migration.
+check: install
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Starts PostgreSQL on 127.0.0.1:5432 (installing it if needed) for the PostgreSQL test run.
+postgres:
+	.ci/start-postgres
+
+# Rewrites the lock from pyproject.toml's ranges in a scratch virtualenv.
+lock:
+	@PYTHON_BIN=$$(.ci/find-python) && rm -rf /tmp/ivmt-lock && $$PYTHON_BIN -m venv /tmp/ivmt-lock
+	/tmp/ivmt-lock/bin/pip install --quiet --upgrade "pip>=25.1"
+	/tmp/ivmt-lock/bin/pip install --quiet -e ".[dev]"
+	/tmp/ivmt-lock/bin/pip freeze --exclude-editable > $(LOCK)
+	rm -rf /tmp/ivmt-lock
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

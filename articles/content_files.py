@@ -1,0 +1,418 @@
+"""Reading and checking the Markdown files in content/, without touching the database.
+
+`read_content(root)` returns every record the files describe, or every problem it found, each naming the file
+and the field or line. Nothing is written until all files are good, so a broken file can never leave the
+database half-loaded.
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import frontmatter
+import yaml
+
+from articles.citations import link_citations
+from articles.models import ABOUT_SLUG, HOME_SLUG, Article, Disclaimer, LoadedFromFile, Reference, Status
+from faq.models import Category, Question
+from ivmt_site.rendering import normalize_source, render_markdown
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Paths the site itself serves: an article with one of these slugs would be unreachable or shadow them.
+RESERVED_SLUGS = frozenset({"faq", "admin", "editor", "static", "media", "search", "glossary", "handout"})
+
+
+@dataclass(frozen=True)
+class ContentError:
+    path: Path
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        path = self.path.relative_to(Path.cwd()) if self.path.is_relative_to(Path.cwd()) else self.path
+        where = f"{path}:{self.line}" if self.line else str(path)
+        return f"{where}: {self.message}"
+
+
+class FieldError(ValueError):
+    """A front-matter value that does not fit its field; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record's worth of content read from a file."""
+
+    model: type[LoadedFromFile]
+    key: str
+    values: dict[str, Any]
+    path: Path
+    body_field: str | None = None  # the Markdown field, for citation and link checks
+    source_text: str = ""
+
+
+@dataclass
+class ContentSet:
+    entries: list[Entry] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+    # Site paths of files that exist but could not be read: links to them are not reported a second time.
+    unreadable_paths: set[str] = field(default_factory=set)
+
+    def of(self, model: type[LoadedFromFile]) -> list[Entry]:
+        return [entry for entry in self.entries if entry.model is model]
+
+
+# Field validators: each takes the raw YAML value (strings, read with YAML's BaseLoader so that "no" stays
+# "no" and 12:30 stays "12:30") and returns the cleaned value or raises FieldError.
+Validator = Callable[[Any], Any]
+
+
+def text(max_length: int) -> Validator:
+    def clean(value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise FieldError("must be non-empty text")
+        value = " ".join(value.split())
+        if len(value) > max_length:
+            raise FieldError(f"is {len(value)} characters long; the limit is {max_length}")
+        return value
+
+    return clean
+
+
+def optional(validate: Validator, empty: Any = None) -> Validator:
+    """The same check, but an absent or empty value is allowed and stored as `empty`."""
+
+    def clean(value: Any) -> Any:
+        return empty if value in (None, "") else validate(value)
+
+    return clean
+
+
+def whole_number(low: int, high: int) -> Validator:
+    def clean(value: Any) -> int:
+        if not isinstance(value, str) or not re.fullmatch(r"\d+", value.strip()):
+            raise FieldError(f"must be a whole number, not {value!r}")
+        number = int(value)
+        if not low <= number <= high:
+            raise FieldError(f"must be between {low} and {high}, not {number}")
+        return number
+
+    return clean
+
+
+def iso_date(value: Any) -> date:
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise FieldError(f"must be a real date written YYYY-MM-DD, not {value!r}") from None
+
+
+def status(value: Any) -> str:
+    if value not in Status.values:
+        raise FieldError(f"must be one of {', '.join(Status.values)}, not {value!r}")
+    return value
+
+
+def slug_value(value: Any) -> str:
+    if not isinstance(value, str) or not SLUG.match(value):
+        raise FieldError(f"must be lowercase letters, digits and hyphens, not {value!r}")
+    return value
+
+
+def url_value(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    parts = urlsplit(str(value))
+    if parts.scheme != "https" or not parts.netloc:
+        raise FieldError(f"must be an https:// address, not {value!r}")
+    return str(value)
+
+
+ARTICLE_FIELDS: dict[str, Validator] = {
+    "title": text(120),
+    "summary": text(160),
+    "order": whole_number(0, 999),
+    "status": status,
+    "last_reviewed": iso_date,
+    "next_review_due": iso_date,
+}
+QUESTION_FIELDS: dict[str, Validator] = {
+    "question": text(200),
+    "category": slug_value,
+    "order": whole_number(0, 999),
+    "status": status,
+}
+DISCLAIMER_FIELDS: dict[str, Validator] = {"title": text(120)}
+CATEGORY_FIELDS: dict[str, Validator] = {"slug": slug_value, "title": text(120), "order": whole_number(0, 999)}
+REFERENCE_FIELDS: dict[str, Validator] = {
+    "key": slug_value,
+    "authors": text(500),
+    "title": text(500),
+    "publisher": text(300),
+}
+REFERENCE_OPTIONAL: dict[str, Validator] = {
+    "year": optional(whole_number(1800, 2100)),  # undated web pages show "n.d." rather than an invented year
+    "details": optional(text(200), empty=""),
+    "url": url_value,
+}
+
+
+def clean_mapping(
+    raw: Any,
+    required: dict[str, Validator],
+    optional: dict[str, Validator],
+    path: Path,
+    errors: list[ContentError],
+    what: str = "front matter",
+) -> dict[str, Any] | None:
+    """Check a mapping against its fields; append one error per problem. None when anything is wrong."""
+    if not isinstance(raw, dict):
+        errors.append(ContentError(path, f"{what} must be a mapping of keys to values, not {type(raw).__name__}"))
+        return None
+    problems: list[str] = []
+    unknown = sorted(set(raw) - set(required) - set(optional))
+    if unknown:
+        problems.append(f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(required)}")
+    missing = [name for name in required if name not in raw]
+    if missing:
+        problems.append(f"missing required key(s) {', '.join(map(repr, missing))}")
+    cleaned: dict[str, Any] = {}
+    for name, validate in {**required, **optional}.items():
+        if name not in raw:
+            if name in optional:
+                cleaned[name] = validate(None)
+            continue
+        try:
+            cleaned[name] = validate(raw[name])
+        except FieldError as error:
+            problems.append(f"'{name}' {error}")
+    errors.extend(ContentError(path, f"{what}: {problem}") for problem in problems)
+    return None if problems else cleaned
+
+
+def read_text(path: Path, errors: list[ContentError]) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        errors.append(ContentError(path, f"is not UTF-8 text (bad byte at position {error.start})"))
+    except OSError as error:
+        errors.append(ContentError(path, f"cannot be read: {error.strerror}"))
+    return None
+
+
+def load_yaml(source: str, path: Path, errors: list[ContentError], first_line: int = 1) -> Any:
+    try:
+        return yaml.load(source, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds only str/list/dict
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + first_line if mark else None
+        problem = getattr(error, "problem", None) or str(error)
+        errors.append(ContentError(path, f"YAML is not valid: {problem}", line=line))
+        return None
+
+
+def split_markdown_file(path: Path, errors: list[ContentError]) -> tuple[Any, str] | None:
+    """Front matter (as raw YAML data) and body of one Markdown file."""
+    source = read_text(path, errors)
+    if source is None:
+        return None
+    handler = frontmatter.YAMLHandler()
+    if not handler.detect(source):
+        errors.append(ContentError(path, "has no front matter: the file must start with a line '---'", line=1))
+        return None
+    try:
+        raw_front, body = handler.split(source)
+    except ValueError:
+        errors.append(ContentError(path, "front matter is not closed by a second '---' line", line=1))
+        return None
+    # raw_front starts right after the first '---', so YAML's line 0 is file line 1.
+    data = load_yaml(raw_front, path, errors, first_line=1)
+    if data is None and errors and errors[-1].path == path:
+        return None
+    body = normalize_source(body)
+    if not body.strip():
+        errors.append(ContentError(path, "body is empty: write the page's text below the front matter"))
+        return None
+    return data, body
+
+
+def slug_from_file(path: Path, errors: list[ContentError]) -> str | None:
+    if not SLUG.match(path.stem):
+        errors.append(
+            ContentError(path, f"file name {path.name!r} must be a slug: lowercase letters, digits and hyphens")
+        )
+        return None
+    return path.stem
+
+
+def read_markdown_records(
+    paths: Iterable[Path],
+    model: type[LoadedFromFile],
+    fields: dict[str, Validator],
+    body_field: str,
+    errors: list[ContentError],
+) -> list[Entry]:
+    entries = []
+    for path in paths:
+        slug = slug_from_file(path, errors)
+        parsed = split_markdown_file(path, errors)
+        if slug is None or parsed is None:
+            continue
+        raw, body = parsed
+        values = clean_mapping(raw, fields, {}, path, errors)
+        if values is None:
+            continue
+        values[body_field] = body
+        entries.append(Entry(model, slug, values, path, body_field=body_field, source_text=body))
+    return entries
+
+
+def read_yaml_list(
+    path: Path,
+    model: type[LoadedFromFile],
+    fields: dict[str, Validator],
+    optional: dict[str, Validator],
+    key_name: str,
+    errors: list[ContentError],
+) -> list[Entry]:
+    source = read_text(path, errors)
+    if source is None:
+        return []
+    data = load_yaml(source, path, errors)
+    if not isinstance(data, list):
+        if data is not None:
+            errors.append(ContentError(path, "must be a YAML list of entries"))
+        return []
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(data, start=1):
+        values = clean_mapping(raw, fields, optional, path, errors, what=f"entry {number}")
+        if values is None:
+            continue
+        key = values.pop(key_name)
+        if key in seen:
+            errors.append(ContentError(path, f"entry {number}: duplicate {key_name} {key!r}"))
+            continue
+        seen.add(key)
+        entries.append(Entry(model, key, values, path))
+    return entries
+
+
+def read_disclaimer(path: Path, errors: list[ContentError]) -> list[Entry]:
+    if not path.exists():
+        errors.append(ContentError(path, "is missing: the site's disclaimer must be kept in this file"))
+        return []
+    parsed = split_markdown_file(path, errors)
+    if parsed is None:
+        return []
+    raw, body = parsed
+    values = clean_mapping(raw, DISCLAIMER_FIELDS, {}, path, errors)
+    if values is None:
+        return []
+    values["body"] = body
+    return [Entry(Disclaimer, "disclaimer", values, path)]
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs.extend(value for name, value in attrs if name == "href" and value)
+
+
+def internal_links(markdown_text: str) -> list[str]:
+    """Site-relative link targets in a body, as the renderer will output them."""
+    collector = _LinkCollector()
+    collector.feed(render_markdown(markdown_text))
+    return [href for href in collector.hrefs if href.startswith("/") and not href.startswith("//")]
+
+
+def line_of(needle: str, haystack: str) -> int | None:
+    position = haystack.find(needle)
+    return haystack.count("\n", 0, position) + 1 if position >= 0 else None
+
+
+def page_paths(content: ContentSet) -> tuple[set[str], set[str]]:
+    """The site paths the content creates: (published, drafts). FAQ answers are /faq/#slug."""
+    published: set[str] = {"/faq/"}
+    drafts: set[str] = set()
+    for entry in content.of(Article):
+        path = "/" if entry.key == HOME_SLUG else f"/{entry.key}/"
+        (published if entry.values["status"] == Status.PUBLISHED else drafts).add(path)
+    for entry in content.of(Question):
+        path = f"/faq/#{entry.key}"
+        (published if entry.values["status"] == Status.PUBLISHED else drafts).add(path)
+    return published, drafts
+
+
+def check_cross_references(content: ContentSet) -> None:
+    """Checks that need every file: slugs, categories, citations and links between pages."""
+    errors = content.errors
+    for entry in content.of(Article):
+        if entry.key in RESERVED_SLUGS:
+            errors.append(ContentError(entry.path, f"slug {entry.key!r} is taken by the site's own /{entry.key}/ page"))
+    category_slugs = {entry.key for entry in content.of(Category)}
+    for entry in content.of(Question):
+        if entry.values["category"] not in category_slugs:
+            errors.append(
+                ContentError(
+                    entry.path,
+                    f"front matter: 'category' {entry.values['category']!r} is not in faq/categories.yaml "
+                    f"(known: {', '.join(sorted(category_slugs)) or 'none'})",
+                )
+            )
+    reference_keys = {entry.key for entry in content.of(Reference)}
+    published, drafts = page_paths(content)
+    for entry in content.entries:
+        if entry.body_field is None:
+            continue
+        body = entry.values[entry.body_field]
+        cited = link_citations(body, reference_keys)
+        errors.extend(
+            ContentError(entry.path, f"cites [@{miss.key}], which is not in site/references.yaml", line=miss.line)
+            for miss in cited.unknown
+        )
+        for href in internal_links(cited.markdown):
+            target = href.split("#", 1)[0] if not href.startswith("/faq/#") else href
+            if target in published or target in content.unreadable_paths:
+                continue
+            state = "a draft" if target in drafts else "not a page on this site"
+            errors.append(ContentError(entry.path, f"links to {href}, which is {state}", line=line_of(href, body)))
+
+
+def read_content(root: Path) -> ContentSet:
+    """Read every content file under `root`. Entries come in the order they must be written."""
+    content = ContentSet()
+    errors = content.errors
+    if not root.is_dir():
+        errors.append(ContentError(root, "is not a folder of content"))
+        return content
+    content.entries += read_yaml_list(
+        root / "site" / "references.yaml", Reference, REFERENCE_FIELDS, REFERENCE_OPTIONAL, "key", errors
+    )
+    content.entries += read_disclaimer(root / "site" / "disclaimer.md", errors)
+    content.entries += read_yaml_list(root / "faq" / "categories.yaml", Category, CATEGORY_FIELDS, {}, "slug", errors)
+    article_files = sorted((root / "articles").glob("*.md"))
+    content.entries += read_markdown_records(article_files, Article, ARTICLE_FIELDS, "body", errors)
+    question_files = sorted((root / "faq").glob("*.md"))
+    content.entries += read_markdown_records(question_files, Question, QUESTION_FIELDS, "answer", errors)
+    for entry in content.of(Article):
+        if entry.values["next_review_due"] <= entry.values["last_reviewed"]:
+            errors.append(ContentError(entry.path, "front matter: 'next_review_due' must be after 'last_reviewed'"))
+    for slug in (HOME_SLUG, ABOUT_SLUG):
+        if not (root / "articles" / f"{slug}.md").exists():
+            errors.append(ContentError(root / "articles" / f"{slug}.md", "is missing: the site needs this page"))
+    read_articles = {entry.key for entry in content.of(Article)}
+    read_questions = {entry.key for entry in content.of(Question)}
+    content.unreadable_paths = {
+        "/" if path.stem == HOME_SLUG else f"/{path.stem}/" for path in article_files if path.stem not in read_articles
+    } | {f"/faq/#{path.stem}" for path in question_files if path.stem not in read_questions}
+    check_cross_references(content)
+    return content

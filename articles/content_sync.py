@@ -1,0 +1,132 @@
+"""Writing checked content into the database without losing anyone's work.
+
+For each record a file describes, the loader compares three fingerprints: the record as it was last loaded
+(stored on the record), the record now, and the file now. From them:
+
+    file == record now                      -> unchanged (nothing written)
+    record untouched since load, file new   -> updated from the file
+    file untouched since load, record new   -> kept: the admin edit stays, the file is not applied
+    both changed since load, and differ     -> conflict: reported, nothing written at all
+
+A record made in the admin that a new file also describes has no load fingerprint; it counts as an admin edit,
+so it is kept unless the file says exactly the same.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from django.db import transaction
+
+from articles.content_files import ContentError, ContentSet, Entry
+from articles.fingerprints import fingerprint
+from articles.models import LoadedFromFile
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    KEPT = "kept"  # admin edit kept; the file was not applied
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True)
+class Decision:
+    entry: Entry
+    outcome: Outcome
+    record: LoadedFromFile | None
+
+
+@dataclass
+class SyncReport:
+    decisions: list[Decision] = field(default_factory=list)
+    written: bool = False
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for decision in self.decisions if decision.outcome is outcome)
+
+    def counts_by_kind(self) -> dict[str, Counter[Outcome]]:
+        kinds: dict[str, Counter[Outcome]] = {}
+        for decision in self.decisions:
+            kinds.setdefault(str(decision.entry.model._meta.verbose_name_plural), Counter())[decision.outcome] += 1
+        return kinds
+
+    def of(self, outcome: Outcome) -> list[Decision]:
+        return [decision for decision in self.decisions if decision.outcome is outcome]
+
+
+class ContentConflict(Exception):
+    def __init__(self, report: SyncReport) -> None:
+        super().__init__(f"{report.count(Outcome.CONFLICT)} conflict(s)")
+        self.report = report
+
+
+class ContentInvalid(Exception):
+    def __init__(self, errors: list[ContentError]) -> None:
+        super().__init__(f"{len(errors)} problem(s) in content files")
+        self.errors = errors
+
+
+def decide(entry: Entry, record: LoadedFromFile | None) -> Outcome:
+    if record is None:
+        return Outcome.CREATED
+    from_file = fingerprint(entry.values)
+    now = record.fingerprint()
+    if from_file == now:
+        return Outcome.UNCHANGED
+    admin_edited = now != record.loaded_fingerprint
+    file_edited = from_file != record.loaded_fingerprint
+    if admin_edited and file_edited:
+        return Outcome.CONFLICT
+    return Outcome.KEPT if admin_edited else Outcome.UPDATED
+
+
+def plan(content: ContentSet) -> SyncReport:
+    report = SyncReport()
+    for model in dict.fromkeys(entry.model for entry in content.entries):
+        entries = content.of(model)
+        keys = [entry.key for entry in entries]
+        records = model.objects.in_bulk(keys, field_name=model.KEY_FIELD)
+        for entry in entries:
+            record = records.get(entry.key)
+            report.decisions.append(Decision(entry, decide(entry, record), record))
+    return report
+
+
+def write(decision: Decision, source_root: Path) -> None:
+    entry = decision.entry
+    record = decision.record
+    if decision.outcome is Outcome.CREATED:
+        record = entry.model(**{entry.model.KEY_FIELD: entry.key})
+    elif decision.outcome is not Outcome.UPDATED:
+        if decision.outcome is Outcome.UNCHANGED and record.loaded_fingerprint != record.fingerprint():
+            # File and record agree but were changed the same way on both sides: note that they are in step.
+            type(record).objects.filter(pk=record.pk).update(loaded_fingerprint=record.fingerprint())
+        return
+    record.apply_content(entry.values)
+    record.source_path = str(entry.path.relative_to(source_root.parent) if entry.path.is_absolute() else entry.path)
+    record.loaded_fingerprint = fingerprint(entry.values)
+    record.full_clean(exclude=[entry.model.KEY_FIELD] if decision.outcome is Outcome.UPDATED else None)
+    record.save()
+
+
+def sync_content(content: ContentSet, *, source_root: Path, dry_run: bool = False) -> SyncReport:
+    """Bring the database in step with checked content, in one transaction.
+
+    Raises ContentInvalid when any file has a problem and ContentConflict when any record was changed both in
+    its file and in the admin; in both cases nothing is written.
+    """
+    if content.errors:
+        raise ContentInvalid(content.errors)
+    with transaction.atomic():
+        report = plan(content)
+        if report.of(Outcome.CONFLICT):
+            raise ContentConflict(report)
+        if dry_run:
+            return report
+        for decision in report.decisions:
+            write(decision, source_root)
+        report.written = any(d.outcome in (Outcome.CREATED, Outcome.UPDATED) for d in report.decisions)
+    return report

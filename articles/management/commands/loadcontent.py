@@ -1,0 +1,57 @@
+"""`python manage.py loadcontent [--check] [--content DIR]`: content files -> database."""
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from articles.content_files import read_content
+from articles.content_sync import ContentConflict, ContentInvalid, Outcome, SyncReport, sync_content
+
+
+class Command(BaseCommand):
+    help = "Check the Markdown files in content/ and load them into the database, keeping admin edits."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--content", type=Path, default=None, help="content folder (default: content/)")
+        parser.add_argument("--check", action="store_true", help="check the files and report; write nothing")
+
+    def handle(self, *args: Any, content: Path | None, check: bool, **options: Any) -> None:
+        self.verbosity = options["verbosity"]
+        root = Path(content or settings.CONTENT_DIR)
+        try:
+            report = sync_content(read_content(root), source_root=root, dry_run=check)
+        except ContentInvalid as invalid:
+            for error in invalid.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(invalid.errors)} problem(s) in {root}; nothing was loaded.") from None
+        except ContentConflict as conflict:
+            for decision in conflict.report.of(Outcome.CONFLICT):
+                entry = decision.entry
+                self.stderr.write(
+                    f"{entry.path}: conflict: {entry.model._meta.verbose_name} {entry.key!r} was changed in the "
+                    f"admin and in this file since the last load. Export or copy the admin version into the file "
+                    f"(or revert one side), then load again."
+                )
+            raise CommandError(f"{conflict.report.count(Outcome.CONFLICT)} conflict(s); nothing was loaded.") from None
+        self.write_report(report, check=check)
+
+    def write_report(self, report: SyncReport, *, check: bool) -> None:
+        for decision in report.of(Outcome.KEPT):
+            self.stdout.write(
+                f"kept admin edit: {decision.entry.model._meta.verbose_name} {decision.entry.key!r} was changed in the "
+                f"admin since it was loaded; {decision.entry.path} was not applied."
+            )
+        if self.verbosity >= 2:
+            for decision in report.decisions:
+                self.stdout.write(f"{decision.outcome}: {decision.entry.path} ({decision.entry.key})")
+        for kind, counts in report.counts_by_kind().items():
+            summary = ", ".join(f"{counts[outcome]} {outcome}" for outcome in Outcome if outcome is not Outcome.CONFLICT)
+            self.stdout.write(f"{kind}: {summary}")
+        if check:
+            self.stdout.write(self.style.SUCCESS("All content files are valid. Nothing was written (--check)."))
+        elif report.written:
+            self.stdout.write(self.style.SUCCESS("Content loaded."))
+        else:
+            self.stdout.write(self.style.SUCCESS("Nothing changed: the database already matches content/."))

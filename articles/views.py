@@ -1,0 +1,19 @@
+"""Public article pages. Every view reads through `published()`, so drafts never reach a visitor."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from articles.models import HOME_SLUG, Article
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    article = get_object_or_404(Article.objects.published(), slug=HOME_SLUG)
+    topics = Article.objects.published().topics()
+    return render(request, "articles/home.html", {"article": article, "topics": topics})
+
+
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    if slug == HOME_SLUG:
+        return redirect("articles:home", permanent=True)
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    return render(request, "articles/article_detail.html", {"article": article})

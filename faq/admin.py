@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.http import HttpRequest
+from markdownx.admin import MarkdownxModelAdmin
+
+from articles.forms import CitingBodyForm
+from faq.models import Category, Question
+
+
+class QuestionForm(CitingBodyForm):
+    body_field = "answer"
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "order"]
+    readonly_fields = ["source_path"]
+
+
+@admin.register(Question)
+class QuestionAdmin(MarkdownxModelAdmin):
+    form = QuestionForm
+    list_display = ["question", "category", "status", "order", "updated"]
+    list_filter = ["status", "category"]
+    search_fields = ["question", "answer"]
+    readonly_fields = ["source_path", "created", "updated"]
+    fields = ["question", "slug", "category", "status", "order", "answer", "source_path", "created", "updated"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
+        return [*self.readonly_fields, "slug"] if obj else self.readonly_fields

@@ -1,0 +1,82 @@
+"""Frequently asked questions, in groups. Each answer is Markdown with stored, sanitized HTML."""
+
+from typing import Any
+
+from django.db import models
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+
+from articles.bodies import render_body
+from articles.models import LoadedFromFile, Reference, Status, references_in_order
+from ivmt_site.rendering import normalize_source
+
+
+class Category(LoadedFromFile):
+    CONTENT_FIELDS = ("title", "order")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=120)
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def published(self) -> "QuestionQuerySet":
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Question(LoadedFromFile):
+    CONTENT_FIELDS = ("question", "category", "order", "status", "answer")
+
+    slug = models.SlugField(max_length=80, unique=True, help_text="The answer's anchor: /faq/#slug")
+    question = models.CharField(max_length=200)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="questions")
+    answer = MarkdownxField(help_text="Markdown. Cite references with [@key]; link pages with /slug/.")
+    answer_html = models.TextField(editable=False)
+    reference_keys = models.JSONField(default=list, editable=False)
+    order = models.PositiveSmallIntegerField(default=100)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category__order", "order", "question"]
+
+    def __str__(self) -> str:
+        return self.question
+
+    @property
+    def reference_anchor_prefix(self) -> str:
+        # Every answer shares the FAQ page, so its reference anchors carry its own slug.
+        return f"ref-{self.slug}-"
+
+    def content_values(self) -> dict[str, Any]:
+        values = super().content_values()
+        values["category"] = self.category.slug if self.category_id else None
+        return values
+
+    def apply_content(self, values: dict[str, Any]) -> None:
+        values = dict(values)
+        self.category = Category.objects.get(slug=values.pop("category"))
+        super().apply_content(values)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.answer = normalize_source(self.answer)
+        rendered = render_body(self.answer, Reference.known_keys(), anchor_prefix=self.reference_anchor_prefix)
+        self.answer_html = rendered.html
+        self.reference_keys = list(rendered.reference_keys)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('faq:index')}#{self.slug}"
+
+    def references(self) -> list[Reference]:
+        return references_in_order(self.reference_keys)

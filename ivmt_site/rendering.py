@@ -1,0 +1,111 @@
+"""The one Markdown renderer: every piece of Markdown the site shows passes through `render_markdown`.
+
+Content files, admin saves and the editor's live preview all call it, so a hostile body is neutralised the
+same way whichever door it comes through. Markdown is rendered once, on write, and the sanitized HTML is
+stored; page views never call this module. bleach is the only sanitizer and lives only here, so moving to
+another (nh3) later is a one-file change.
+"""
+
+import re
+from functools import partial
+from urllib.parse import urlsplit
+
+import bleach
+import markdown
+from bleach.linkifier import LinkifyFilter
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "hr",
+        "h2", "h3", "h4",
+        "ul", "ol", "li",
+        "strong", "em", "code", "pre", "blockquote", "sup", "sub",
+        "a", "abbr",
+        "table", "thead", "tbody", "tr", "th", "td",
+    }
+)  # fmt: skip
+
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
+
+# Ids the page layout itself uses: a body must not be able to shadow them (DOM clobbering, broken anchors).
+RESERVED_IDS = frozenset({"main", "content", "disclaimer", "references", "site-nav", "skip-link", "search"})
+_HEADING_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")
+_ALLOWED_CLASSES = {"a": {"citation"}}
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if tag == "a":
+        if name in {"href", "title", "rel"}:
+            return True
+        return name == "class" and value in _ALLOWED_CLASSES["a"]
+    if tag == "abbr":
+        return name == "title"
+    if tag in {"h2", "h3", "h4"} and name == "id":
+        return bool(_HEADING_ID.match(value)) and value not in RESERVED_IDS
+    if tag == "ol":
+        return name == "start" and value.isdigit()
+    return False
+
+
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def _safe_href(href: str) -> bool:
+    """Whether a link target is one the site lets through (bleach's own check misses the cases below)."""
+    compact = _CONTROL_OR_SPACE.sub("", href).lower()
+    if compact[:2] in {"//", "\\\\", "/\\", "\\/"}:
+        return False  # protocol-relative: browsers read "/\\host" like "//host", a link off the site
+    scheme = _SCHEME.match(compact)
+    # "javascript:1" parses as host:port, which bleach lets pass; any scheme must be on the allowlist.
+    return scheme is None or scheme.group(1) in ALLOWED_PROTOCOLS
+
+
+def _set_link_rel(attrs: dict, new: bool = False) -> dict | None:
+    """Linkify callback run on every link: unsafe targets are unlinked; external ones get rel="noopener"."""
+    href = attrs.get((None, "href"), "")
+    if not _safe_href(href):
+        return None
+    rel_key = (None, "rel")
+    if urlsplit(href).netloc:
+        attrs[rel_key] = "noopener noreferrer"
+    else:
+        attrs.pop(rel_key, None)
+    return attrs
+
+
+def _markdown_to_html(text: str) -> str:
+    # A fresh Markdown instance per call: instances keep state between conversions and are not thread-safe.
+    return markdown.markdown(
+        text,
+        extensions=["tables", "sane_lists", "toc"],
+        extension_configs={"toc": {"permalink": False}},
+        output_format="html",
+    )
+
+
+def _sanitize(html: str) -> str:
+    # A fresh Cleaner per call: bleach's cleaner is not thread-safe.
+    cleaner = bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=_allowed_attribute,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"}, parse_email=False)],
+    )
+    return cleaner.clean(html)
+
+
+def render_markdown(text: str) -> str:
+    """Render Markdown to HTML that is safe to place inside an element (never inside an attribute)."""
+    return _sanitize(_markdown_to_html(text))
+
+
+def normalize_source(text: str) -> str:
+    """The one canonical form of a Markdown source: LF line ends, no blank lines at either end.
+
+    Browsers submit textareas with CRLF; without this an admin save that changed nothing would look like an edit
+    to the loader.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip() + "\n"

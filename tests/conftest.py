@@ -1,0 +1,96 @@
+"""Shared fixtures: content folders to load, a loader runner, and a snapshot of every content table."""
+
+import shutil
+from collections.abc import Callable
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.forms.models import model_to_dict
+
+from articles.models import Article, Disclaimer, Reference
+from faq.models import Category, Question
+
+CONTENT_MODELS = (Reference, Disclaimer, Category, Article, Question)
+
+ARTICLE_TEMPLATE = """---
+title: {title}
+summary: A short summary of this page.
+order: {order}
+status: {status}
+last_reviewed: 2026-11-26
+next_review_due: 2027-11-26
+---
+{body}
+"""
+
+
+def article_file(title: str, body: str, *, order: int = 10, status: str = "published") -> str:
+    return ARTICLE_TEMPLATE.format(title=title, body=body, order=order, status=status)
+
+
+def write_minimal_content(root: Path) -> Path:
+    """The smallest content folder that loads: one reference, the disclaimer, one FAQ, home and about."""
+    (root / "site").mkdir(parents=True)
+    (root / "articles").mkdir()
+    (root / "faq").mkdir()
+    (root / "site" / "references.yaml").write_text(
+        "- key: ali2009\n  authors: Ali A, et al.\n  title: A pilot study\n  publisher: A journal\n  year: 2009\n"
+    )
+    (root / "site" / "disclaimer.md").write_text("---\ntitle: Medical disclaimer\n---\nNot medical advice.\n")
+    (root / "faq" / "categories.yaml").write_text("- slug: basics\n  title: Basics\n  order: 10\n")
+    (root / "faq" / "is-it-proven.md").write_text(
+        "---\nquestion: Is it proven?\ncategory: basics\norder: 10\nstatus: published\n---\nNo.[@ali2009]\n"
+    )
+    (root / "articles" / "home.md").write_text(article_file("Home", "Welcome. See [about](/about/).", order=0))
+    (root / "articles" / "about.md").write_text(article_file("About this site", "Who we are.", order=90))
+    return root
+
+
+@pytest.fixture
+def minimal_content(tmp_path: Path) -> Path:
+    return write_minimal_content(tmp_path / "content")
+
+
+@pytest.fixture
+def site_content(tmp_path: Path) -> Path:
+    """A copy of the real content/ folder, safe to edit."""
+    return Path(shutil.copytree(settings.CONTENT_DIR, tmp_path / "content"))
+
+
+@pytest.fixture
+def load() -> Callable[..., str]:
+    """Run `loadcontent` on a folder; returns what it printed. CommandError propagates."""
+
+    def run(root: Path, *args: str) -> str:
+        out = StringIO()
+        call_command("loadcontent", "--content", str(root), *args, stdout=out, stderr=out)
+        return out.getvalue()
+
+    return run
+
+
+@pytest.fixture
+def loaded_site(db: None, load: Callable[..., str]) -> None:
+    """The database loaded from the real content/ folder."""
+    load(settings.CONTENT_DIR)
+
+
+def database_snapshot() -> dict[str, list[dict]]:
+    """Every row of every content table, every field: equal snapshots mean nothing was written."""
+    snapshot = {}
+    for model in CONTENT_MODELS:
+        rows = []
+        for obj in model.objects.order_by("pk"):
+            row = model_to_dict(obj, fields=[f.name for f in model._meta.fields])
+            row.update({f.name: getattr(obj, f.name) for f in model._meta.fields if not f.editable})
+            rows.append(row)
+        snapshot[model.__name__] = rows
+    return snapshot
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
