@@ -27,6 +27,11 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"faq", "admin", "editor", "static", "media", "search", "glossary", "handout"})
 
 
+def display_path(path: Path) -> str:
+    """A path as short as it can be read: relative to the working folder when it is inside it."""
+    return str(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
+
+
 @dataclass(frozen=True)
 class ContentError:
     path: Path
@@ -34,8 +39,7 @@ class ContentError:
     line: int | None = None
 
     def __str__(self) -> str:
-        path = self.path.relative_to(Path.cwd()) if self.path.is_relative_to(Path.cwd()) else self.path
-        where = f"{path}:{self.line}" if self.line else str(path)
+        where = f"{display_path(self.path)}:{self.line}" if self.line else display_path(self.path)
         return f"{where}: {self.message}"
 
 
@@ -52,7 +56,9 @@ class Entry:
     values: dict[str, Any]
     path: Path
     body_field: str | None = None  # the Markdown field, for citation and link checks
-    source_text: str = ""
+
+    def describe(self) -> str:
+        return f"{self.model._meta.verbose_name} {self.key!r} ({display_path(self.path)})"
 
 
 @dataclass
@@ -147,7 +153,11 @@ QUESTION_FIELDS: dict[str, Validator] = {
     "status": status,
 }
 DISCLAIMER_FIELDS: dict[str, Validator] = {"title": text(120)}
-CATEGORY_FIELDS: dict[str, Validator] = {"slug": slug_value, "title": text(120), "order": whole_number(0, 999)}
+CATEGORY_FIELDS: dict[str, Validator] = {
+    "slug": slug_value,
+    "title": text(120),
+    "order": whole_number(0, 999),
+}
 REFERENCE_FIELDS: dict[str, Validator] = {
     "key": slug_value,
     "authors": text(500),
@@ -171,7 +181,9 @@ def clean_mapping(
 ) -> dict[str, Any] | None:
     """Check a mapping against its fields; append one error per problem. None when anything is wrong."""
     if not isinstance(raw, dict):
-        errors.append(ContentError(path, f"{what} must be a mapping of keys to values, not {type(raw).__name__}"))
+        errors.append(
+            ContentError(path, f"{what} must be a mapping of keys to values, not {type(raw).__name__}")
+        )
         return None
     problems: list[str] = []
     unknown = sorted(set(raw) - set(required) - set(optional))
@@ -222,7 +234,9 @@ def split_markdown_file(path: Path, errors: list[ContentError]) -> tuple[Any, st
         return None
     handler = frontmatter.YAMLHandler()
     if not handler.detect(source):
-        errors.append(ContentError(path, "has no front matter: the file must start with a line '---'", line=1))
+        errors.append(
+            ContentError(path, "has no front matter: the file must start with a line '---'", line=1)
+        )
         return None
     try:
         raw_front, body = handler.split(source)
@@ -243,7 +257,9 @@ def split_markdown_file(path: Path, errors: list[ContentError]) -> tuple[Any, st
 def slug_from_file(path: Path, errors: list[ContentError]) -> str | None:
     if not SLUG.match(path.stem):
         errors.append(
-            ContentError(path, f"file name {path.name!r} must be a slug: lowercase letters, digits and hyphens")
+            ContentError(
+                path, f"file name {path.name!r} must be a slug: lowercase letters, digits and hyphens"
+            )
         )
         return None
     return path.stem
@@ -267,7 +283,7 @@ def read_markdown_records(
         if values is None:
             continue
         values[body_field] = body
-        entries.append(Entry(model, slug, values, path, body_field=body_field, source_text=body))
+        entries.append(Entry(model, slug, values, path, body_field=body_field))
     return entries
 
 
@@ -357,7 +373,9 @@ def check_cross_references(content: ContentSet) -> None:
     errors = content.errors
     for entry in content.of(Article):
         if entry.key in RESERVED_SLUGS:
-            errors.append(ContentError(entry.path, f"slug {entry.key!r} is taken by the site's own /{entry.key}/ page"))
+            errors.append(
+                ContentError(entry.path, f"slug {entry.key!r} is taken by the site's own /{entry.key}/ page")
+            )
     category_slugs = {entry.key for entry in content.of(Category)}
     for entry in content.of(Question):
         if entry.values["category"] not in category_slugs:
@@ -376,7 +394,9 @@ def check_cross_references(content: ContentSet) -> None:
         body = entry.values[entry.body_field]
         cited = link_citations(body, reference_keys)
         errors.extend(
-            ContentError(entry.path, f"cites [@{miss.key}], which is not in site/references.yaml", line=miss.line)
+            ContentError(
+                entry.path, f"cites [@{miss.key}], which is not in site/references.yaml", line=miss.line
+            )
             for miss in cited.unknown
         )
         for href in internal_links(cited.markdown):
@@ -384,7 +404,9 @@ def check_cross_references(content: ContentSet) -> None:
             if target in published or target in content.unreadable_paths:
                 continue
             state = "a draft" if target in drafts else "not a page on this site"
-            errors.append(ContentError(entry.path, f"links to {href}, which is {state}", line=line_of(href, body)))
+            errors.append(
+                ContentError(entry.path, f"links to {href}, which is {state}", line=line_of(href, body))
+            )
 
 
 def read_content(root: Path) -> ContentSet:
@@ -398,21 +420,29 @@ def read_content(root: Path) -> ContentSet:
         root / "site" / "references.yaml", Reference, REFERENCE_FIELDS, REFERENCE_OPTIONAL, "key", errors
     )
     content.entries += read_disclaimer(root / "site" / "disclaimer.md", errors)
-    content.entries += read_yaml_list(root / "faq" / "categories.yaml", Category, CATEGORY_FIELDS, {}, "slug", errors)
+    content.entries += read_yaml_list(
+        root / "faq" / "categories.yaml", Category, CATEGORY_FIELDS, {}, "slug", errors
+    )
     article_files = sorted((root / "articles").glob("*.md"))
     content.entries += read_markdown_records(article_files, Article, ARTICLE_FIELDS, "body", errors)
     question_files = sorted((root / "faq").glob("*.md"))
     content.entries += read_markdown_records(question_files, Question, QUESTION_FIELDS, "answer", errors)
     for entry in content.of(Article):
         if entry.values["next_review_due"] <= entry.values["last_reviewed"]:
-            errors.append(ContentError(entry.path, "front matter: 'next_review_due' must be after 'last_reviewed'"))
+            errors.append(
+                ContentError(entry.path, "front matter: 'next_review_due' must be after 'last_reviewed'")
+            )
     for slug in (HOME_SLUG, ABOUT_SLUG):
         if not (root / "articles" / f"{slug}.md").exists():
-            errors.append(ContentError(root / "articles" / f"{slug}.md", "is missing: the site needs this page"))
+            errors.append(
+                ContentError(root / "articles" / f"{slug}.md", "is missing: the site needs this page")
+            )
     read_articles = {entry.key for entry in content.of(Article)}
     read_questions = {entry.key for entry in content.of(Question)}
     content.unreadable_paths = {
-        "/" if path.stem == HOME_SLUG else f"/{path.stem}/" for path in article_files if path.stem not in read_articles
+        "/" if path.stem == HOME_SLUG else f"/{path.stem}/"
+        for path in article_files
+        if path.stem not in read_articles
     } | {f"/faq/#{path.stem}" for path in question_files if path.stem not in read_questions}
     check_cross_references(content)
     return content

@@ -50,7 +50,9 @@ class SyncReport:
     def counts_by_kind(self) -> dict[str, Counter[Outcome]]:
         kinds: dict[str, Counter[Outcome]] = {}
         for decision in self.decisions:
-            kinds.setdefault(str(decision.entry.model._meta.verbose_name_plural), Counter())[decision.outcome] += 1
+            kinds.setdefault(str(decision.entry.model._meta.verbose_name_plural), Counter())[
+                decision.outcome
+            ] += 1
         return kinds
 
     def of(self, outcome: Outcome) -> list[Decision]:
@@ -106,7 +108,9 @@ def write(decision: Decision, source_root: Path) -> None:
             type(record).objects.filter(pk=record.pk).update(loaded_fingerprint=record.fingerprint())
         return
     record.apply_content(entry.values)
-    record.source_path = str(entry.path.relative_to(source_root.parent) if entry.path.is_absolute() else entry.path)
+    record.source_path = str(
+        entry.path.relative_to(source_root.parent) if entry.path.is_absolute() else entry.path
+    )
     record.loaded_fingerprint = fingerprint(entry.values)
     record.full_clean(exclude=[entry.model.KEY_FIELD] if decision.outcome is Outcome.UPDATED else None)
     record.save()

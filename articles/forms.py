@@ -10,7 +10,10 @@ def check_citations(text: str) -> str:
     unknown = link_citations(text, Reference.known_keys()).unknown
     if unknown:
         raise forms.ValidationError(
-            [f"Line {miss.line}: [@{miss.key}] is not a reference. Add it under References first." for miss in unknown]
+            [
+                f"Line {miss.line}: [@{miss.key}] is not a reference. Add it under References first."
+                for miss in unknown
+            ]
         )
     return text
 

@@ -60,10 +60,16 @@ class Reference(LoadedFromFile):
 
     key = models.SlugField(max_length=80, unique=True, help_text="Cited in bodies as [@key].")
     authors = models.CharField(max_length=500)
-    title = models.CharField(max_length=500, help_text="In [square brackets] when it describes an untitled source.")
+    title = models.CharField(
+        max_length=500, help_text="In [square brackets] when it describes an untitled source."
+    )
     publisher = models.CharField(max_length=300, help_text="Journal or publisher.")
-    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Leave empty for an undated source.")
-    details = models.CharField(max_length=200, blank=True, help_text="Volume, issue, pages, or policy number.")
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave empty for an undated source."
+    )
+    details = models.CharField(
+        max_length=200, blank=True, help_text="Volume, issue, pages, or policy number."
+    )
     url = models.URLField(max_length=500, blank=True, help_text="PubMed or DOI link where one exists.")
     updated = models.DateTimeField(auto_now=True)
 
@@ -144,7 +150,11 @@ class Article(LoadedFromFile):
 
 
 class Disclaimer(LoadedFromFile):
-    """The medical disclaimer shown on every page. One record; pages fall back to a built-in text without it."""
+    """The medical disclaimer shown on every page.
+
+    One record. Without it, pages fall back to the built-in text in
+    templates/includes/disclaimer_default.html.
+    """
 
     CONTENT_FIELDS = ("title", "body")
 

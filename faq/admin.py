@@ -23,7 +23,17 @@ class QuestionAdmin(MarkdownxModelAdmin):
     list_filter = ["status", "category"]
     search_fields = ["question", "answer"]
     readonly_fields = ["source_path", "created", "updated"]
-    fields = ["question", "slug", "category", "status", "order", "answer", "source_path", "created", "updated"]
+    fields = [
+        "question",
+        "slug",
+        "category",
+        "status",
+        "order",
+        "answer",
+        "source_path",
+        "created",
+        "updated",
+    ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
         return [*self.readonly_fields, "slug"] if obj else self.readonly_fields

@@ -70,7 +70,9 @@ class Question(LoadedFromFile):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.answer = normalize_source(self.answer)
-        rendered = render_body(self.answer, Reference.known_keys(), anchor_prefix=self.reference_anchor_prefix)
+        rendered = render_body(
+            self.answer, Reference.known_keys(), anchor_prefix=self.reference_anchor_prefix
+        )
         self.answer_html = rendered.html
         self.reference_keys = list(rendered.reference_keys)
         super().save(*args, **kwargs)

@@ -20,7 +20,9 @@ def _is_staff(request: HttpRequest) -> bool:
 @require_POST
 def markdown_preview(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request):
-        return HttpResponse("The preview is for signed-in editors only.", status=403, content_type="text/plain")
+        return HttpResponse(
+            "The preview is for signed-in editors only.", status=403, content_type="text/plain"
+        )
     content = request.POST.get("content")
     if content is None:
         return HttpResponseBadRequest("Missing 'content'.", content_type="text/plain")

@@ -92,7 +92,9 @@ def _sanitize(html: str) -> str:
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,
-        filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"}, parse_email=False)],
+        filters=[
+            partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"}, parse_email=False)
+        ],
     )
     return cleaner.clean(html)
 
@@ -105,7 +107,7 @@ def render_markdown(text: str) -> str:
 def normalize_source(text: str) -> str:
     """The one canonical form of a Markdown source: LF line ends, no blank lines at either end.
 
-    Browsers submit textareas with CRLF; without this an admin save that changed nothing would look like an edit
-    to the loader.
+    Browsers submit textareas with CRLF; without this an admin save that changed nothing would look like
+    an edit to the loader.
     """
     return text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip() + "\n"

@@ -40,7 +40,9 @@ DEBUG = env_bool("DJANGO_DEBUG", default=True)
 
 if DEBUG:
     SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-insecure-key-never-use-in-production"
-    ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h.strip()] or [
+    ALLOWED_HOSTS = [
+        h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h.strip()
+    ] or [
         "127.0.0.1",
         "localhost",
         "[::1]",

@@ -37,14 +37,17 @@ def write_minimal_content(root: Path) -> Path:
     (root / "articles").mkdir()
     (root / "faq").mkdir()
     (root / "site" / "references.yaml").write_text(
-        "- key: ali2009\n  authors: Ali A, et al.\n  title: A pilot study\n  publisher: A journal\n  year: 2009\n"
+        "- key: ali2009\n  authors: Ali A, et al.\n  title: A pilot study\n"
+        "  publisher: A journal\n  year: 2009\n"
     )
     (root / "site" / "disclaimer.md").write_text("---\ntitle: Medical disclaimer\n---\nNot medical advice.\n")
     (root / "faq" / "categories.yaml").write_text("- slug: basics\n  title: Basics\n  order: 10\n")
     (root / "faq" / "is-it-proven.md").write_text(
         "---\nquestion: Is it proven?\ncategory: basics\norder: 10\nstatus: published\n---\nNo.[@ali2009]\n"
     )
-    (root / "articles" / "home.md").write_text(article_file("Home", "Welcome. See [about](/about/).", order=0))
+    (root / "articles" / "home.md").write_text(
+        article_file("Home", "Welcome. See [about](/about/).", order=0)
+    )
     (root / "articles" / "about.md").write_text(article_file("About this site", "Who we are.", order=90))
     return root
 
@@ -94,3 +97,9 @@ def database_snapshot() -> dict[str, list[dict]]:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # The default hasher is slow on purpose; tests create many staff users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

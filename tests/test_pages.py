@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from articles.models import Article, Disclaimer, Status
 from faq.models import Question
@@ -112,10 +113,12 @@ def test_home_slug_redirects_to_the_home_page(client: Client, loaded_site: None)
 def test_meta_description_is_the_page_summary(client: Client, loaded_site: None) -> None:
     article = Article.objects.get(slug="side-effects")
     html = client.get(article.get_absolute_url()).content.decode()
-    assert f'<meta name="description" content="{article.summary}">' in html
+    assert f'<meta name="description" content="{escape(article.summary)}">' in html
 
 
-def test_pages_render_stored_html_without_markdown_work(client: Client, loaded_site: None, monkeypatch) -> None:
+def test_pages_render_stored_html_without_markdown_work(
+    client: Client, loaded_site: None, monkeypatch
+) -> None:
     def fail(*args: object, **kwargs: object) -> str:
         raise AssertionError("a page view rendered Markdown")
 

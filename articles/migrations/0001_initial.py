@@ -5,70 +5,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Disclaimer',
+            name="Disclaimer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_path', models.CharField(blank=True, editable=False, help_text='Content file this record was last loaded from.', max_length=300)),
-                ('loaded_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('slug', models.SlugField(default='disclaimer', editable=False, max_length=40, unique=True)),
-                ('title', models.CharField(default='Medical disclaimer', max_length=120)),
-                ('body', markdownx.models.MarkdownxField()),
-                ('body_html', models.TextField(editable=False)),
-                ('updated', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_path",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="Content file this record was last loaded from.",
+                        max_length=300,
+                    ),
+                ),
+                ("loaded_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                ("slug", models.SlugField(default="disclaimer", editable=False, max_length=40, unique=True)),
+                ("title", models.CharField(default="Medical disclaimer", max_length=120)),
+                ("body", markdownx.models.MarkdownxField()),
+                ("body_html", models.TextField(editable=False)),
+                ("updated", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['slug'],
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='Reference',
+            name="Reference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_path', models.CharField(blank=True, editable=False, help_text='Content file this record was last loaded from.', max_length=300)),
-                ('loaded_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('key', models.SlugField(help_text='Cited in bodies as [@key].', max_length=80, unique=True)),
-                ('authors', models.CharField(max_length=500)),
-                ('title', models.CharField(help_text='In [square brackets] when it describes an untitled source.', max_length=500)),
-                ('publisher', models.CharField(help_text='Journal or publisher.', max_length=300)),
-                ('year', models.PositiveSmallIntegerField(blank=True, help_text='Leave empty for an undated source.', null=True)),
-                ('details', models.CharField(blank=True, help_text='Volume, issue, pages, or policy number.', max_length=200)),
-                ('url', models.URLField(blank=True, help_text='PubMed or DOI link where one exists.', max_length=500)),
-                ('updated', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_path",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="Content file this record was last loaded from.",
+                        max_length=300,
+                    ),
+                ),
+                ("loaded_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                ("key", models.SlugField(help_text="Cited in bodies as [@key].", max_length=80, unique=True)),
+                ("authors", models.CharField(max_length=500)),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="In [square brackets] when it describes an untitled source.", max_length=500
+                    ),
+                ),
+                ("publisher", models.CharField(help_text="Journal or publisher.", max_length=300)),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="Leave empty for an undated source.", null=True
+                    ),
+                ),
+                (
+                    "details",
+                    models.CharField(
+                        blank=True, help_text="Volume, issue, pages, or policy number.", max_length=200
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True, help_text="PubMed or DOI link where one exists.", max_length=500
+                    ),
+                ),
+                ("updated", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['key'],
+                "ordering": ["key"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_path', models.CharField(blank=True, editable=False, help_text='Content file this record was last loaded from.', max_length=300)),
-                ('loaded_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=120)),
-                ('summary', models.CharField(help_text='One sentence; used as the meta description.', max_length=160)),
-                ('body', markdownx.models.MarkdownxField(help_text='Markdown. Cite references with [@key]; link pages with /slug/.')),
-                ('body_html', models.TextField(editable=False, help_text='Sanitized HTML rendered from body on save.')),
-                ('reference_keys', models.JSONField(default=list, editable=False)),
-                ('order', models.PositiveSmallIntegerField(default=100, help_text='Position in the navigation.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=20)),
-                ('last_reviewed', models.DateField(help_text='Date of the last whole-page review.')),
-                ('next_review_due', models.DateField()),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_path",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="Content file this record was last loaded from.",
+                        max_length=300,
+                    ),
+                ),
+                ("loaded_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=120)),
+                (
+                    "summary",
+                    models.CharField(help_text="One sentence; used as the meta description.", max_length=160),
+                ),
+                (
+                    "body",
+                    markdownx.models.MarkdownxField(
+                        help_text="Markdown. Cite references with [@key]; link pages with /slug/."
+                    ),
+                ),
+                (
+                    "body_html",
+                    models.TextField(editable=False, help_text="Sanitized HTML rendered from body on save."),
+                ),
+                ("reference_keys", models.JSONField(default=list, editable=False)),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(default=100, help_text="Position in the navigation."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("last_reviewed", models.DateField(help_text="Date of the last whole-page review.")),
+                ("next_review_due", models.DateField()),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['order', 'title'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('next_review_due__gt', models.F('last_reviewed'))), name='article_next_review_after_last')],
+                "ordering": ["order", "title"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("next_review_due__gt", models.F("last_reviewed"))),
+                        name="article_next_review_after_last",
+                    )
+                ],
             },
         ),
     ]

@@ -6,47 +6,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_path', models.CharField(blank=True, editable=False, help_text='Content file this record was last loaded from.', max_length=300)),
-                ('loaded_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=120)),
-                ('order', models.PositiveSmallIntegerField(default=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_path",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="Content file this record was last loaded from.",
+                        max_length=300,
+                    ),
+                ),
+                ("loaded_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=120)),
+                ("order", models.PositiveSmallIntegerField(default=100)),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['order', 'title'],
+                "verbose_name_plural": "categories",
+                "ordering": ["order", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_path', models.CharField(blank=True, editable=False, help_text='Content file this record was last loaded from.', max_length=300)),
-                ('loaded_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('slug', models.SlugField(help_text="The answer's anchor: /faq/#slug", max_length=80, unique=True)),
-                ('question', models.CharField(max_length=200)),
-                ('answer', markdownx.models.MarkdownxField(help_text='Markdown. Cite references with [@key]; link pages with /slug/.')),
-                ('answer_html', models.TextField(editable=False)),
-                ('reference_keys', models.JSONField(default=list, editable=False)),
-                ('order', models.PositiveSmallIntegerField(default=100)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=20)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='questions', to='faq.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_path",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="Content file this record was last loaded from.",
+                        max_length=300,
+                    ),
+                ),
+                ("loaded_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "slug",
+                    models.SlugField(help_text="The answer's anchor: /faq/#slug", max_length=80, unique=True),
+                ),
+                ("question", models.CharField(max_length=200)),
+                (
+                    "answer",
+                    markdownx.models.MarkdownxField(
+                        help_text="Markdown. Cite references with [@key]; link pages with /slug/."
+                    ),
+                ),
+                ("answer_html", models.TextField(editable=False)),
+                ("reference_keys", models.JSONField(default=list, editable=False)),
+                ("order", models.PositiveSmallIntegerField(default=100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="questions",
+                        to="faq.category",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['category__order', 'order', 'question'],
+                "ordering": ["category__order", "order", "question"],
             },
         ),
     ]

@@ -28,29 +28,34 @@ class Command(BaseCommand):
             raise CommandError(f"{len(invalid.errors)} problem(s) in {root}; nothing was loaded.") from None
         except ContentConflict as conflict:
             for decision in conflict.report.of(Outcome.CONFLICT):
-                entry = decision.entry
                 self.stderr.write(
-                    f"{entry.path}: conflict: {entry.model._meta.verbose_name} {entry.key!r} was changed in the "
-                    f"admin and in this file since the last load. Export or copy the admin version into the file "
-                    f"(or revert one side), then load again."
+                    f"conflict: {decision.entry.describe()} was changed both in the admin and in its file "
+                    "since the last load. Copy the admin version into the file (or undo one side), "
+                    "then load again."
                 )
-            raise CommandError(f"{conflict.report.count(Outcome.CONFLICT)} conflict(s); nothing was loaded.") from None
+            raise CommandError(
+                f"{conflict.report.count(Outcome.CONFLICT)} conflict(s); nothing was loaded."
+            ) from None
         self.write_report(report, check=check)
 
     def write_report(self, report: SyncReport, *, check: bool) -> None:
         for decision in report.of(Outcome.KEPT):
             self.stdout.write(
-                f"kept admin edit: {decision.entry.model._meta.verbose_name} {decision.entry.key!r} was changed in the "
-                f"admin since it was loaded; {decision.entry.path} was not applied."
+                f"kept admin edit: {decision.entry.describe()} was changed in the admin since it was loaded; "
+                "the file was not applied."
             )
         if self.verbosity >= 2:
             for decision in report.decisions:
-                self.stdout.write(f"{decision.outcome}: {decision.entry.path} ({decision.entry.key})")
+                self.stdout.write(f"{decision.outcome}: {decision.entry.describe()}")
         for kind, counts in report.counts_by_kind().items():
-            summary = ", ".join(f"{counts[outcome]} {outcome}" for outcome in Outcome if outcome is not Outcome.CONFLICT)
+            summary = ", ".join(
+                f"{counts[outcome]} {outcome}" for outcome in Outcome if outcome is not Outcome.CONFLICT
+            )
             self.stdout.write(f"{kind}: {summary}")
         if check:
-            self.stdout.write(self.style.SUCCESS("All content files are valid. Nothing was written (--check)."))
+            self.stdout.write(
+                self.style.SUCCESS("All content files are valid. Nothing was written (--check).")
+            )
         elif report.written:
             self.stdout.write(self.style.SUCCESS("Content loaded."))
         else:

@@ -1,0 +1,298 @@
+"""`loadcontent`: checks every file first, writes in one transaction, never overwrites an admin edit."""
+
+from collections.abc import Callable
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from articles.models import Article, Disclaimer, Reference
+from faq.models import Question
+from tests.conftest import article_file, database_snapshot
+
+pytestmark = pytest.mark.django_db
+
+Load = Callable[..., str]
+
+
+def failed_load(root: Path, match: str = "nothing was loaded") -> str:
+    """Run a load that must fail; returns what it wrote to stderr."""
+    err = StringIO()
+    with pytest.raises(CommandError, match=match):
+        call_command("loadcontent", "--content", str(root), stdout=StringIO(), stderr=err)
+    return err.getvalue()
+
+
+def test_the_real_content_loads_and_is_valid(site_content: Path, load: Load) -> None:
+    output = load(site_content)
+    assert "Content loaded." in output
+    assert Article.objects.published().topics().count() >= 7
+    assert Question.objects.published().count() >= 12
+    assert Disclaimer.objects.count() == 1
+    for article in Article.objects.all():
+        assert article.body_html.strip(), article.slug
+        assert article.source_path == f"content/articles/{article.slug}.md"
+
+
+def test_check_validates_and_writes_nothing(site_content: Path, load: Load) -> None:
+    output = load(site_content, "--check")
+    assert "All content files are valid" in output
+    assert database_snapshot() == {name: [] for name in database_snapshot()}
+
+
+def test_a_second_run_with_nothing_changed_writes_nothing(site_content: Path, load: Load) -> None:
+    load(site_content)
+    before = database_snapshot()
+    output = load(site_content)
+    assert database_snapshot() == before  # every field, the `updated` timestamps included
+    assert "Nothing changed" in output
+    assert "0 created, 0 updated" in output
+
+
+def test_a_changed_file_updates_its_record(minimal_content: Path, load: Load) -> None:
+    load(minimal_content)
+    (minimal_content / "articles" / "about.md").write_text(
+        article_file("About this site", "Who we are, now.")
+    )
+    output = load(minimal_content)
+    assert "articles: 0 created, 1 updated, 1 unchanged" in output
+    assert "Who we are, now." in Article.objects.get(slug="about").body_html
+
+
+def test_an_admin_edit_is_kept_when_the_file_did_not_change(minimal_content: Path, load: Load) -> None:
+    load(minimal_content)
+    about = Article.objects.get(slug="about")
+    about.body = "Edited in the admin."
+    about.save()
+    output = load(minimal_content)
+    assert "kept admin edit: article 'about'" in output
+    assert "articles/about.md" in output
+    assert Article.objects.get(slug="about").body == "Edited in the admin.\n"
+
+
+def test_an_admin_save_that_changed_nothing_is_not_an_edit(minimal_content: Path, load: Load) -> None:
+    load(minimal_content)
+    about = Article.objects.get(slug="about")
+    about.body = about.body.replace("\n", "\r\n") + "\r\n\r\n"  # what a browser textarea sends back
+    about.save()
+    assert "Nothing changed" in load(minimal_content)
+
+
+def test_a_file_and_admin_edit_of_the_same_record_is_a_conflict(minimal_content: Path, load: Load) -> None:
+    load(minimal_content)
+    about = Article.objects.get(slug="about")
+    about.body = "Edited in the admin."
+    about.save()
+    (minimal_content / "articles" / "about.md").write_text(
+        article_file("About this site", "Edited in the file.")
+    )
+    before = database_snapshot()
+    with pytest.raises(CommandError, match="1 conflict"):
+        load(minimal_content)
+    assert database_snapshot() == before
+    assert Article.objects.get(slug="about").body == "Edited in the admin.\n"
+
+
+def test_the_conflict_message_names_the_file_and_the_record(
+    minimal_content: Path, load: Load, capsys
+) -> None:
+    load(minimal_content)
+    Reference.objects.filter(key="ali2009").update(title="Changed in the admin")
+    (minimal_content / "site" / "references.yaml").write_text(
+        "- key: ali2009\n  authors: Ali A, et al.\n  title: Changed in the file\n"
+        "  publisher: A journal\n  year: 2009\n"
+    )
+    message = failed_load(minimal_content, "1 conflict")
+    assert "conflict: reference 'ali2009'" in message
+    assert "site/references.yaml" in message
+
+
+def test_a_record_made_in_the_admin_is_not_overwritten_by_a_new_file(
+    minimal_content: Path, load: Load
+) -> None:
+    load(minimal_content)
+    Article.objects.create(
+        slug="new-page",
+        title="Made in the admin",
+        summary="s",
+        body="Admin text.",
+        status="draft",
+        last_reviewed="2026-11-26",
+        next_review_due="2027-11-26",
+    )
+    (minimal_content / "articles" / "new-page.md").write_text(article_file("Made in a file", "File text."))
+    with pytest.raises(CommandError, match="conflict"):
+        load(minimal_content)
+    assert Article.objects.get(slug="new-page").title == "Made in the admin"
+
+
+def write(relative: str, text: str | bytes) -> Callable[[Path], None]:
+    def mutate(root: Path) -> None:
+        path = root / relative
+        path.write_bytes(text) if isinstance(text, bytes) else path.write_text(text)
+
+    return mutate
+
+
+def front_matter(**overrides: str | None) -> str:
+    fields = {
+        "title": "Side effects",
+        "summary": "What can go wrong.",
+        "order": "40",
+        "status": "published",
+        "last_reviewed": "2026-11-26",
+        "next_review_due": "2027-11-26",
+    }
+    fields.update(overrides)
+    lines = "".join(f"{key}: {value}\n" for key, value in fields.items() if value is not None)
+    return f"---\n{lines}---\nSome text.\n"
+
+
+BROKEN_FILES = [
+    ("bad_yaml", "articles/side-effects.md", front_matter(title="[unclosed"), "YAML is not valid"),
+    (
+        "front_matter_is_a_list",
+        "articles/side-effects.md",
+        "---\n- a\n- b\n---\nText.\n",
+        "must be a mapping",
+    ),
+    ("no_front_matter", "articles/side-effects.md", "Just text.\n", "has no front matter"),
+    ("unclosed_front_matter", "articles/side-effects.md", "---\ntitle: x\n", "not closed by a second"),
+    (
+        "missing_key",
+        "articles/side-effects.md",
+        front_matter(summary=None),
+        "missing required key(s) 'summary'",
+    ),
+    ("unknown_key", "articles/side-effects.md", front_matter(author="Me"), "unknown key(s) 'author'"),
+    ("unknown_status", "articles/side-effects.md", front_matter(status="live"), "'status' must be one of"),
+    (
+        "impossible_date",
+        "articles/side-effects.md",
+        front_matter(last_reviewed="2026-02-30"),
+        "'last_reviewed'",
+    ),
+    (
+        "date_not_iso",
+        "articles/side-effects.md",
+        front_matter(next_review_due="next year"),
+        "'next_review_due'",
+    ),
+    (
+        "review_dates_reversed",
+        "articles/side-effects.md",
+        front_matter(next_review_due="2020-01-01"),
+        "after",
+    ),
+    (
+        "order_not_a_number",
+        "articles/side-effects.md",
+        front_matter(order="first"),
+        "'order' must be a whole",
+    ),
+    ("summary_too_long", "articles/side-effects.md", front_matter(summary="x" * 161), "the limit is 160"),
+    (
+        "empty_body",
+        "articles/side-effects.md",
+        front_matter().replace("Some text.\n", "\n\n"),
+        "body is empty",
+    ),
+    ("not_utf8", "articles/side-effects.md", front_matter().encode() + b"caf\xe9\n", "is not UTF-8"),
+    ("bad_file_name", "articles/Side Effects.md", front_matter(), "must be a slug"),
+    ("reserved_slug", "articles/faq.md", front_matter(), "slug 'faq' is taken"),
+    (
+        "broken_internal_link",
+        "articles/side-effects.md",
+        front_matter().replace("Some text.", "See [cost](/no-such-page/)."),
+        "links to /no-such-page/, which is not a page",
+    ),
+    (
+        "link_to_missing_faq_answer",
+        "articles/side-effects.md",
+        front_matter().replace("Some text.", "See [this](/faq/#no-such-answer)."),
+        "links to /faq/#no-such-answer",
+    ),
+    (
+        "link_to_a_draft",
+        "articles/side-effects.md",
+        front_matter().replace("Some text.", "See [draft](/draft-page/)."),
+        "which is a draft",
+    ),
+    (
+        "unknown_citation",
+        "articles/side-effects.md",
+        front_matter().replace("Some text.", "Claim.[@nobody2020]"),
+        "cites [@nobody2020], which is not in site/references.yaml",
+    ),
+    (
+        "unknown_faq_category",
+        "faq/is-it-proven.md",
+        "---\nquestion: Q?\ncategory: nowhere\norder: 1\nstatus: published\n---\nA.\n",
+        "'category' 'nowhere' is not in faq/categories.yaml",
+    ),
+    (
+        "duplicate_reference_key",
+        "site/references.yaml",
+        "- key: ali2009\n  authors: A\n  title: T\n  publisher: P\n  year: 2009\n"
+        "- key: ali2009\n  authors: B\n  title: U\n  publisher: Q\n  year: 2010\n",
+        "duplicate key 'ali2009'",
+    ),
+    (
+        "reference_without_title",
+        "site/references.yaml",
+        "- key: x\n  authors: A\n  publisher: P\n",
+        "'title'",
+    ),
+    ("references_not_a_list", "site/references.yaml", "key: x\n", "must be a YAML list"),
+    (
+        "disclaimer_without_title",
+        "site/disclaimer.md",
+        "---\n{}\n---\nText.\n",
+        "missing required key(s) 'title'",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("relative", "text", "expected"),
+    [case[1:] for case in BROKEN_FILES],
+    ids=[case[0] for case in BROKEN_FILES],
+)
+def test_a_broken_file_is_named_and_nothing_is_written(
+    minimal_content: Path, load: Load, relative: str, text: str | bytes, expected: str
+) -> None:
+    (minimal_content / "articles" / "draft-page.md").write_text(
+        article_file("Draft", "Not yet.", status="draft")
+    )
+    load(minimal_content)
+    Article.objects.filter(slug="about").update(title="Changed so a write would show")
+    before = database_snapshot()
+    write(relative, text)(minimal_content)
+
+    messages = failed_load(minimal_content, "nothing was loaded")
+
+    assert database_snapshot() == before
+    assert relative in messages
+    assert expected in messages
+
+
+def test_yaml_errors_give_the_line_in_the_file(minimal_content: Path, load: Load) -> None:
+    (minimal_content / "articles" / "about.md").write_text(front_matter(status="[oops"))
+    message = failed_load(minimal_content)
+    line = int(message.split("articles/about.md:")[1].split(":")[0])
+    assert (
+        (minimal_content / "articles" / "about.md")
+        .read_text()
+        .splitlines()[line - 1]
+        .startswith(("status", "last"))
+    )
+
+
+def test_every_problem_is_reported_in_one_run(minimal_content: Path, load: Load) -> None:
+    (minimal_content / "articles" / "about.md").write_text(front_matter(status="live"))
+    (minimal_content / "faq" / "is-it-proven.md").write_text("no front matter\n")
+    message = failed_load(minimal_content, "2 problem")
+    assert "articles/about.md" in message
+    assert "faq/is-it-proven.md" in message

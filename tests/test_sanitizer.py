@@ -1,0 +1,83 @@
+"""Hostile Markdown is neutralised whichever way it arrives: a content file, an admin save, or the preview."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management.base import CommandError
+from django.test import Client
+
+from articles.models import Article
+from ivmt_site.rendering import render_markdown
+from tests.conftest import article_file
+from tests.xss_corpus import XSS_VECTORS, assert_neutralised
+
+pytestmark = pytest.mark.django_db
+
+VECTOR_IDS = [name for name, _ in XSS_VECTORS]
+VECTORS = [text for _, text in XSS_VECTORS]
+
+
+def test_the_corpus_is_large_enough() -> None:
+    assert len(XSS_VECTORS) >= 40
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=VECTOR_IDS)
+def test_the_renderer_neutralises(vector: str) -> None:
+    assert_neutralised(render_markdown(vector))
+
+
+@pytest.fixture
+def staff_client(client: Client) -> Client:
+    user = User.objects.create_superuser("editor", "editor@example.org", "a-long-test-password")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=VECTOR_IDS)
+def test_a_content_file(minimal_content: Path, load: Callable[..., str], vector: str) -> None:
+    (minimal_content / "articles" / "hostile.md").write_text(article_file("Hostile", vector))
+    try:
+        load(minimal_content)
+    except CommandError:
+        # Refused outright (a link to a page that does not exist): nothing hostile was stored either.
+        assert not Article.objects.filter(slug="hostile").exists()
+        return
+    assert_neutralised(Article.objects.get(slug="hostile").body_html)
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=VECTOR_IDS)
+def test_an_admin_save(staff_client: Client, vector: str) -> None:
+    response = staff_client.post(
+        "/admin/articles/article/add/",
+        {
+            "title": "Hostile",
+            "slug": "hostile",
+            "summary": "A test page.",
+            "status": "published",
+            "order": "50",
+            "last_reviewed": "2026-11-26",
+            "next_review_due": "2027-11-26",
+            "body": vector,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get(slug="hostile")
+    assert_neutralised(article.body_html)
+    page = staff_client.get(article.get_absolute_url()).content.decode()
+    assert article.body_html in page
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=VECTOR_IDS)
+def test_the_editor_preview(staff_client: Client, vector: str) -> None:
+    response = staff_client.post("/editor/markdownify/", {"content": vector})
+    assert response.status_code == 200
+    assert_neutralised(response.content.decode())
+
+
+def test_external_links_get_rel_noopener_and_internal_links_do_not() -> None:
+    html = render_markdown("[a](https://example.org/x) [b](/side-effects/) [c](mailto:x@example.org)")
+    assert '<a href="https://example.org/x" rel="noopener noreferrer">a</a>' in html
+    assert '<a href="/side-effects/">b</a>' in html
+    assert '<a href="mailto:x@example.org">c</a>' in html
