@@ -48,8 +48,11 @@ class Command(BaseCommand):
             for decision in report.decisions:
                 self.stdout.write(f"{decision.outcome}: {decision.entry.describe()}")
         for kind, counts in report.counts_by_kind().items():
+            prefix = "would be " if check else ""
             summary = ", ".join(
-                f"{counts[outcome]} {outcome}" for outcome in Outcome if outcome is not Outcome.CONFLICT
+                f"{counts[outcome]} {prefix}{outcome}"
+                for outcome in Outcome
+                if outcome is not Outcome.CONFLICT
             )
             self.stdout.write(f"{kind}: {summary}")
         if check:

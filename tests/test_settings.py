@@ -1,0 +1,59 @@
+"""Settings come from the environment; production mode refuses to start without what it needs."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "x" * 60,
+    "DJANGO_ALLOWED_HOSTS": "ivmt.example.org",
+    "DATABASE_URL": "sqlite:////tmp/ivmt-settings-test.sqlite3",
+}
+
+
+def run_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    code = (
+        "import django; django.setup()\n"
+        "from django.conf import settings as s\n"
+        "print(s.DEBUG, s.ALLOWED_HOSTS)"
+    )
+    # A fresh interpreter: settings are read once per process.
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "ivmt_site.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_nothing_set_means_local_development() -> None:
+    result = run_settings({})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("True")
+
+
+def test_production_mode_starts_with_everything_set() -> None:
+    result = run_settings(PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['ivmt.example.org']"
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_mode_refuses_to_start_without(missing: str) -> None:
+    result = run_settings({k: v for k, v in PRODUCTION.items() if k != missing})
+    assert result.returncode != 0
+    assert f"{missing} must be set when DJANGO_DEBUG is false" in result.stderr
+
+
+def test_a_mistyped_debug_flag_is_an_error() -> None:
+    result = run_settings({"DJANGO_DEBUG": "flase"})
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be true or false, not 'flase'" in result.stderr
