@@ -1,23 +1,44 @@
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from markdownx.admin import MarkdownxModelAdmin
 
-from articles.forms import CitingBodyForm
-from articles.models import Article, Disclaimer, Reference
+from articles.content_sync import rerender_bodies
+from articles.forms import ArticleForm
+from articles.models import Article, ClinicalReview, Disclaimer, GlossaryTerm, Reference
+
+READABILITY_FIELDS = ["reading_grade", "smog_index", "key_points_grade", "care_card_grade"]
+
+
+class ClinicalReviewInline(admin.TabularInline):
+    model = ClinicalReview
+    extra = 0
+    fields = ["reviewer_name", "reviewer_role", "reviewed_on", "notes"]
 
 
 @admin.register(Article)
 class ArticleAdmin(MarkdownxModelAdmin):
-    form = CitingBodyForm
-    list_display = ["title", "slug", "status", "order", "next_review_due", "updated"]
+    form = ArticleForm
+    inlines = [ClinicalReviewInline]
+    list_display = [
+        "title",
+        "slug",
+        "status",
+        "order",
+        "reading_grade",
+        "smog_index",
+        "next_review_due",
+        "updated",
+    ]
     list_filter = ["status"]
     search_fields = ["title", "summary", "body"]
     ordering = ["order", "title"]
-    readonly_fields = ["source_path", "updated", "created"]
+    readonly_fields = ["source_path", "updated", "created", *READABILITY_FIELDS]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "status", "order"]}),
-        ("Review", {"fields": ["last_reviewed", "next_review_due"]}),
+        ("Review", {"fields": ["last_reviewed", "next_review_due", "prices_checked", "changes"]}),
         ("Text", {"fields": ["body"]}),
+        ("Reading level (measured on save)", {"fields": READABILITY_FIELDS}),
         ("Record", {"fields": ["source_path", "created", "updated"], "classes": ["collapse"]}),
     ]
 
@@ -37,6 +58,27 @@ class ReferenceAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Reference | None = None) -> list[str]:
         return [*self.readonly_fields, "key"] if obj else self.readonly_fields
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "definition", "updated"]
+    search_fields = ["term", "definition"]
+    readonly_fields = ["source_path", "updated"]
+    prepopulated_fields = {"slug": ("term",)}
+
+    # Pages link the first use of each term when they are saved, so a glossary change re-renders them.
+    def save_model(self, request: HttpRequest, obj: GlossaryTerm, form: object, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        rerender_bodies()
+
+    def delete_model(self, request: HttpRequest, obj: GlossaryTerm) -> None:
+        super().delete_model(request, obj)
+        rerender_bodies()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[GlossaryTerm]) -> None:
+        super().delete_queryset(request, queryset)
+        rerender_bodies()
 
 
 @admin.register(Disclaimer)

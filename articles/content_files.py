@@ -16,10 +16,23 @@ from urllib.parse import urlsplit
 
 import frontmatter
 import yaml
+from django.utils.text import slugify
 
+from articles.change_log import newest_first
 from articles.citations import link_citations
-from articles.models import ABOUT_SLUG, HOME_SLUG, Article, Disclaimer, LoadedFromFile, Reference, Status
+from articles.models import (
+    ABOUT_SLUG,
+    HOME_SLUG,
+    Article,
+    Disclaimer,
+    GlossaryTerm,
+    LoadedFromFile,
+    Reference,
+    Status,
+)
+from articles.page_rules import topic_page_problems
 from faq.models import Category, Question
+from ivmt_site.care_cards import card_problems
 from ivmt_site.rendering import normalize_source, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -117,6 +130,40 @@ def iso_date(value: Any) -> date:
         raise FieldError(f"must be a real date written YYYY-MM-DD, not {value!r}") from None
 
 
+def change_log(value: Any) -> list[dict[str, str]]:
+    """The public change log: [{date, summary}, ...], newest first. Dates are stored as YYYY-MM-DD text."""
+    if not isinstance(value, list) or not value:
+        raise FieldError("must be a list with at least one {date, summary} entry")
+    changes = []
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, dict) or set(item) != {"date", "summary"}:
+            raise FieldError(f"entry {number} must have exactly the keys 'date' and 'summary'")
+        try:
+            changes.append(
+                {"date": iso_date(item["date"]).isoformat(), "summary": text(200)(item["summary"])}
+            )
+        except FieldError as error:
+            raise FieldError(f"entry {number}: {error}") from None
+    if not newest_first(changes):
+        raise FieldError("entries must be newest first")
+    return changes
+
+
+def word_list(min_length: int) -> Validator:
+    def clean(value: Any) -> list[str]:
+        if value in (None, ""):
+            return []
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise FieldError("must be a list of words or phrases")
+        words = [" ".join(item.split()) for item in value]
+        short = [word for word in words if len(word) < min_length]
+        if short:
+            raise FieldError(f"{short!r} too short: each must have at least {min_length} letters")
+        return words
+
+    return clean
+
+
 def status(value: Any) -> str:
     if value not in Status.values:
         raise FieldError(f"must be one of {', '.join(Status.values)}, not {value!r}")
@@ -145,7 +192,9 @@ ARTICLE_FIELDS: dict[str, Validator] = {
     "status": status,
     "last_reviewed": iso_date,
     "next_review_due": iso_date,
+    "changes": change_log,
 }
+ARTICLE_OPTIONAL: dict[str, Validator] = {"prices_checked": optional(iso_date)}
 QUESTION_FIELDS: dict[str, Validator] = {
     "question": text(200),
     "category": slug_value,
@@ -164,6 +213,8 @@ REFERENCE_FIELDS: dict[str, Validator] = {
     "title": text(500),
     "publisher": text(300),
 }
+GLOSSARY_FIELDS: dict[str, Validator] = {"term": text(80), "definition": text(500)}
+GLOSSARY_OPTIONAL: dict[str, Validator] = {"aliases": word_list(4)}
 REFERENCE_OPTIONAL: dict[str, Validator] = {
     "year": optional(whole_number(1800, 2100)),  # undated web pages show "n.d." rather than an invented year
     "details": optional(text(200), empty=""),
@@ -269,6 +320,7 @@ def read_markdown_records(
     paths: Iterable[Path],
     model: type[LoadedFromFile],
     fields: dict[str, Validator],
+    optional_fields: dict[str, Validator],
     body_field: str,
     errors: list[ContentError],
 ) -> list[Entry]:
@@ -279,7 +331,7 @@ def read_markdown_records(
         if slug is None or parsed is None:
             continue
         raw, body = parsed
-        values = clean_mapping(raw, fields, {}, path, errors)
+        values = clean_mapping(raw, fields, optional_fields, path, errors)
         if values is None:
             continue
         values[body_field] = body
@@ -292,7 +344,7 @@ def read_yaml_list(
     model: type[LoadedFromFile],
     fields: dict[str, Validator],
     optional: dict[str, Validator],
-    key_name: str,
+    key_of: Callable[[dict[str, Any]], str],
     errors: list[ContentError],
 ) -> list[Entry]:
     source = read_text(path, errors)
@@ -309,13 +361,22 @@ def read_yaml_list(
         values = clean_mapping(raw, fields, optional, path, errors, what=f"entry {number}")
         if values is None:
             continue
-        key = values.pop(key_name)
+        key = key_of(values)
         if key in seen:
-            errors.append(ContentError(path, f"entry {number}: duplicate {key_name} {key!r}"))
+            errors.append(ContentError(path, f"entry {number}: duplicate key {key!r}"))
             continue
         seen.add(key)
         entries.append(Entry(model, key, values, path))
     return entries
+
+
+def pop_key(name: str) -> Callable[[dict[str, Any]], str]:
+    """The entry's key is one of its fields, which is not stored as content."""
+    return lambda values: values.pop(name)
+
+
+def slug_of_term(values: dict[str, Any]) -> str:
+    return slugify(values["term"])
 
 
 def read_disclaimer(path: Path, errors: list[ContentError]) -> list[Entry]:
@@ -392,6 +453,9 @@ def check_cross_references(content: ContentSet) -> None:
         if entry.body_field is None:
             continue
         body = entry.values[entry.body_field]
+        errors.extend(ContentError(entry.path, problem, line=line) for line, problem in card_problems(body))
+        if entry.model is Article and entry.key not in {HOME_SLUG, ABOUT_SLUG}:
+            errors.extend(ContentError(entry.path, problem) for problem in topic_page_problems(body))
         cited = link_citations(body, reference_keys)
         errors.extend(
             ContentError(
@@ -416,17 +480,22 @@ def read_content(root: Path) -> ContentSet:
     if not root.is_dir():
         errors.append(ContentError(root, "is not a folder of content"))
         return content
+    site = root / "site"
     content.entries += read_yaml_list(
-        root / "site" / "references.yaml", Reference, REFERENCE_FIELDS, REFERENCE_OPTIONAL, "key", errors
+        site / "references.yaml", Reference, REFERENCE_FIELDS, REFERENCE_OPTIONAL, pop_key("key"), errors
     )
-    content.entries += read_disclaimer(root / "site" / "disclaimer.md", errors)
     content.entries += read_yaml_list(
-        root / "faq" / "categories.yaml", Category, CATEGORY_FIELDS, {}, "slug", errors
+        site / "glossary.yaml", GlossaryTerm, GLOSSARY_FIELDS, GLOSSARY_OPTIONAL, slug_of_term, errors
     )
+    content.entries += read_disclaimer(site / "disclaimer.md", errors)
+    categories = root / "faq" / "categories.yaml"
+    content.entries += read_yaml_list(categories, Category, CATEGORY_FIELDS, {}, pop_key("slug"), errors)
     article_files = sorted((root / "articles").glob("*.md"))
-    content.entries += read_markdown_records(article_files, Article, ARTICLE_FIELDS, "body", errors)
+    content.entries += read_markdown_records(
+        article_files, Article, ARTICLE_FIELDS, ARTICLE_OPTIONAL, "body", errors
+    )
     question_files = sorted((root / "faq").glob("*.md"))
-    content.entries += read_markdown_records(question_files, Question, QUESTION_FIELDS, "answer", errors)
+    content.entries += read_markdown_records(question_files, Question, QUESTION_FIELDS, {}, "answer", errors)
     for entry in content.of(Article):
         if entry.values["next_review_due"] <= entry.values["last_reviewed"]:
             errors.append(

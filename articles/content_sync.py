@@ -21,7 +21,8 @@ from django.db import transaction
 
 from articles.content_files import ContentError, ContentSet, Entry
 from articles.fingerprints import fingerprint
-from articles.models import LoadedFromFile
+from articles.models import Article, GlossaryTerm, LoadedFromFile
+from faq.models import Question
 
 
 class Outcome(StrEnum):
@@ -132,5 +133,20 @@ def sync_content(content: ContentSet, *, source_root: Path, dry_run: bool = Fals
             return report
         for decision in report.decisions:
             write(decision, source_root)
-        report.written = any(d.outcome in (Outcome.CREATED, Outcome.UPDATED) for d in report.decisions)
+        written = [d for d in report.decisions if d.outcome in (Outcome.CREATED, Outcome.UPDATED)]
+        report.written = bool(written)
+        if any(d.entry.model is GlossaryTerm for d in written):
+            # Pages written in this run already saw the new glossary; the others need rendering again.
+            rerender_bodies(skip={(d.entry.model, d.entry.key) for d in written})
     return report
+
+
+def rerender_bodies(skip: set[tuple[type, str]] = frozenset()) -> int:
+    """Render pages and answers again: their stored HTML links glossary terms as they were when saved."""
+    count = 0
+    for model in (Article, Question):
+        for record in model.objects.all():
+            if (model, record.slug) not in skip:
+                record.save()
+                count += 1
+    return count

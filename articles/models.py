@@ -9,6 +9,8 @@ from markdownx.models import MarkdownxField
 
 from articles.bodies import render_body
 from articles.fingerprints import fingerprint
+from articles.glossary_links import TermMatcher, link_glossary_terms
+from articles.readability import page_readability
 from ivmt_site.rendering import normalize_source
 
 HOME_SLUG = "home"
@@ -79,15 +81,87 @@ class Reference(LoadedFromFile):
     def __str__(self) -> str:
         return f"{self.key}: {self.title}"
 
+    @property
+    def date_and_details(self) -> str:
+        """'2009;15(3):247-257' for a journal (Vancouver style), 'n.d. Web page.' for an undated page."""
+        year = str(self.year) if self.year else "n.d."
+        if not self.details:
+            return year
+        return f"{year};{self.details}" if self.details[0].isdigit() else f"{year}. {self.details}"
+
     @classmethod
     def known_keys(cls) -> set[str]:
         return set(cls.objects.values_list("key", flat=True))
+
+
+class GlossaryTerm(LoadedFromFile):
+    """A medical or technical word, explained plainly. Its first use on each page links here."""
+
+    CONTENT_FIELDS = ("term", "definition", "aliases")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    term = models.CharField(max_length=80, unique=True)
+    definition = models.TextField(
+        help_text="Plain text, one or two short sentences (reading grade 6 or lower)."
+    )
+    aliases = models.JSONField(
+        default=list, blank=True, help_text='Other words for it, e.g. ["low blood pressure"].'
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('articles:glossary')}#{self.slug}"
+
+    @classmethod
+    def matchers(cls) -> list[TermMatcher]:
+        return [
+            TermMatcher(slug=slug, phrases=(term, *aliases))
+            for slug, term, aliases in cls.objects.values_list("slug", "term", "aliases")
+        ]
 
 
 def references_in_order(keys: list[str]) -> list[Reference]:
     """The references behind `keys`, in citation-number order (one query)."""
     by_key = Reference.objects.in_bulk(keys, field_name="key")
     return [by_key[key] for key in keys if key in by_key]
+
+
+class RenderedBody(models.Model):
+    """A Markdown source rendered on save into stored HTML, with its citations and reading level."""
+
+    reference_keys = models.JSONField(default=list, editable=False)
+    reading_grade = models.FloatField(
+        null=True, editable=False, help_text="Flesch-Kincaid grade of the text."
+    )
+    smog_index = models.FloatField(null=True, editable=False)
+    key_points_grade = models.FloatField(null=True, editable=False)
+    care_card_grade = models.FloatField(
+        null=True, editable=False, help_text="Grade of the hardest care card."
+    )
+
+    class Meta:
+        abstract = True
+
+    def render_source(self, source: str, *, anchor_prefix: str = "ref-") -> str:
+        """Render `source`, note its citations and reading level, and return the HTML to store."""
+        rendered = render_body(source, Reference.known_keys(), anchor_prefix=anchor_prefix)
+        html = link_glossary_terms(rendered.html, GlossaryTerm.matchers())
+        self.reference_keys = list(rendered.reference_keys)
+        reading = page_readability(html)
+        self.reading_grade = reading.main.grade if reading.main else None
+        self.smog_index = reading.main.smog if reading.main else None
+        self.key_points_grade = reading.key_points.grade if reading.key_points else None
+        self.care_card_grade = reading.hardest_care_card.grade if reading.hardest_care_card else None
+        return html
+
+    def references(self) -> list[Reference]:
+        return references_in_order(self.reference_keys)
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
@@ -99,19 +173,35 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.exclude(slug__in=[HOME_SLUG, ABOUT_SLUG])
 
 
-class Article(LoadedFromFile):
-    CONTENT_FIELDS = ("title", "summary", "order", "status", "last_reviewed", "next_review_due", "body")
+class Article(LoadedFromFile, RenderedBody):
+    CONTENT_FIELDS = (
+        "title",
+        "summary",
+        "order",
+        "status",
+        "last_reviewed",
+        "next_review_due",
+        "changes",
+        "prices_checked",
+        "body",
+    )
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=120)
     summary = models.CharField(max_length=160, help_text="One sentence; used as the meta description.")
     body = MarkdownxField(help_text="Markdown. Cite references with [@key]; link pages with /slug/.")
     body_html = models.TextField(editable=False, help_text="Sanitized HTML rendered from body on save.")
-    reference_keys = models.JSONField(default=list, editable=False)
     order = models.PositiveSmallIntegerField(default=100, help_text="Position in the navigation.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     last_reviewed = models.DateField(help_text="Date of the last whole-page review.")
     next_review_due = models.DateField()
+    changes = models.JSONField(
+        default=list,
+        help_text='The public change log, newest first: [{"date": "YYYY-MM-DD", "summary": "..."}].',
+    )
+    prices_checked = models.DateField(
+        null=True, blank=True, help_text="Cost pages: when prices were last checked."
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -131,9 +221,7 @@ class Article(LoadedFromFile):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.body = normalize_source(self.body)
-        rendered = render_body(self.body, Reference.known_keys())
-        self.body_html = rendered.html
-        self.reference_keys = list(rendered.reference_keys)
+        self.body_html = self.render_source(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -141,12 +229,32 @@ class Article(LoadedFromFile):
             return reverse("articles:home")
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
-    def references(self) -> list[Reference]:
-        return references_in_order(self.reference_keys)
+    @property
+    def is_topic(self) -> bool:
+        return self.slug not in {HOME_SLUG, ABOUT_SLUG}
 
     @property
     def review_overdue(self) -> bool:
         return self.next_review_due < date.today()
+
+    def latest_clinical_review(self) -> "ClinicalReview | None":
+        return self.clinical_reviews.first()
+
+
+class ClinicalReview(models.Model):
+    """A real review of a page by a named clinician. Pages show a reviewer only when one of these exists."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="clinical_reviews")
+    reviewer_name = models.CharField(max_length=120)
+    reviewer_role = models.CharField(max_length=120, help_text="For example: Consultant neurologist.")
+    reviewed_on = models.DateField()
+    notes = models.TextField(blank=True, help_text="Not shown to readers.")
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_name} ({self.reviewer_role}), {self.reviewed_on}"
 
 
 class Disclaimer(LoadedFromFile):

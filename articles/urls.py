@@ -6,5 +6,6 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("glossary/", views.glossary, name="glossary"),
     path("<slug:slug>/", views.article_detail, name="detail"),
 ]

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from articles.models import HOME_SLUG, Article
+from articles.models import HOME_SLUG, Article, GlossaryTerm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -17,3 +17,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("articles:home", permanent=True)
     article = get_object_or_404(Article.objects.published(), slug=slug)
     return render(request, "articles/article_detail.html", {"article": article})
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    return render(request, "articles/glossary.html", {"terms": GlossaryTerm.objects.all()})

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from markdownx.admin import MarkdownxModelAdmin
 
+from articles.admin import READABILITY_FIELDS
 from articles.forms import CitingBodyForm
 from faq.models import Category, Question
 
@@ -19,10 +20,10 @@ class CategoryAdmin(admin.ModelAdmin):
 @admin.register(Question)
 class QuestionAdmin(MarkdownxModelAdmin):
     form = QuestionForm
-    list_display = ["question", "category", "status", "order", "updated"]
+    list_display = ["question", "category", "status", "order", "reading_grade", "updated"]
     list_filter = ["status", "category"]
     search_fields = ["question", "answer"]
-    readonly_fields = ["source_path", "created", "updated"]
+    readonly_fields = ["source_path", "created", "updated", *READABILITY_FIELDS]
     fields = [
         "question",
         "slug",
@@ -30,6 +31,9 @@ class QuestionAdmin(MarkdownxModelAdmin):
         "status",
         "order",
         "answer",
+        "reading_grade",
+        "smog_index",
+        "care_card_grade",
         "source_path",
         "created",
         "updated",

@@ -6,8 +6,7 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from articles.bodies import render_body
-from articles.models import LoadedFromFile, Reference, Status, references_in_order
+from articles.models import LoadedFromFile, RenderedBody, Status
 from ivmt_site.rendering import normalize_source
 
 
@@ -31,7 +30,7 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         return self.filter(status=Status.PUBLISHED)
 
 
-class Question(LoadedFromFile):
+class Question(LoadedFromFile, RenderedBody):
     CONTENT_FIELDS = ("question", "category", "order", "status", "answer")
 
     slug = models.SlugField(max_length=80, unique=True, help_text="The answer's anchor: /faq/#slug")
@@ -39,7 +38,6 @@ class Question(LoadedFromFile):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="questions")
     answer = MarkdownxField(help_text="Markdown. Cite references with [@key]; link pages with /slug/.")
     answer_html = models.TextField(editable=False)
-    reference_keys = models.JSONField(default=list, editable=False)
     order = models.PositiveSmallIntegerField(default=100)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     created = models.DateTimeField(auto_now_add=True)
@@ -70,15 +68,8 @@ class Question(LoadedFromFile):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.answer = normalize_source(self.answer)
-        rendered = render_body(
-            self.answer, Reference.known_keys(), anchor_prefix=self.reference_anchor_prefix
-        )
-        self.answer_html = rendered.html
-        self.reference_keys = list(rendered.reference_keys)
+        self.answer_html = self.render_source(self.answer, anchor_prefix=self.reference_anchor_prefix)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return f"{reverse('faq:index')}#{self.slug}"
-
-    def references(self) -> list[Reference]:
-        return references_in_order(self.reference_keys)

@@ -14,13 +14,15 @@ import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
 
+from ivmt_site.care_cards import CARD_CLASSES, VISUALLY_HIDDEN, CareCardExtension
+
 ALLOWED_TAGS = frozenset(
     {
         "p", "br", "hr",
         "h2", "h3", "h4",
         "ul", "ol", "li",
         "strong", "em", "code", "pre", "blockquote", "sup", "sub",
-        "a", "abbr",
+        "a", "abbr", "div", "span",
         "table", "thead", "tbody", "tr", "th", "td",
     }
 )  # fmt: skip
@@ -30,14 +32,23 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
 # Ids the page layout itself uses: a body must not be able to shadow them (DOM clobbering, broken anchors).
 RESERVED_IDS = frozenset({"main", "content", "disclaimer", "references", "site-nav", "skip-link", "search"})
 _HEADING_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")
-_ALLOWED_CLASSES = {"a": {"citation"}}
+_ALLOWED_CLASSES = {
+    "a": {"citation", "glossary-term"},
+    "div": CARD_CLASSES,
+    "h3": CARD_CLASSES,
+    "span": {VISUALLY_HIDDEN},
+}
+
+
+def _allowed_classes(tag: str, value: str) -> bool:
+    return bool(value) and set(value.split()) <= _ALLOWED_CLASSES.get(tag, set())
 
 
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if name == "class":
+        return _allowed_classes(tag, value)
     if tag == "a":
-        if name in {"href", "title", "rel"}:
-            return True
-        return name == "class" and value in _ALLOWED_CLASSES["a"]
+        return name in {"href", "title", "rel"}
     if tag == "abbr":
         return name == "title"
     if tag in {"h2", "h3", "h4"} and name == "id":
@@ -78,7 +89,7 @@ def _markdown_to_html(text: str) -> str:
     # A fresh Markdown instance per call: instances keep state between conversions and are not thread-safe.
     return markdown.markdown(
         text,
-        extensions=["tables", "sane_lists", "toc"],
+        extensions=["tables", "sane_lists", "toc", CareCardExtension()],
         extension_configs={"toc": {"permalink": False}},
         output_format="html",
     )

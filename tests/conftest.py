@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import serializers
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 
-from articles.models import Article, Disclaimer, Reference
+from articles.models import Article, Disclaimer, GlossaryTerm, Reference
 from faq.models import Category, Question
 
-CONTENT_MODELS = (Reference, Disclaimer, Category, Article, Question)
+CONTENT_MODELS = (Reference, GlossaryTerm, Disclaimer, Category, Article, Question)
 
 ARTICLE_TEMPLATE = """---
 title: {title}
@@ -22,12 +23,29 @@ order: {order}
 status: {status}
 last_reviewed: 2026-11-26
 next_review_due: 2027-11-26
+changes:
+  - date: 2026-11-26
+    summary: First version of this page.
 ---
 {body}
 """
+TOPIC_BODY = """## Key points
+
+- One short point.
+
+{body}
+
+## What we know and what we don't
+
+We know little.
+"""
 
 
-def article_file(title: str, body: str, *, order: int = 10, status: str = "published") -> str:
+def article_file(
+    title: str, body: str, *, order: int = 10, status: str = "published", topic: bool = True
+) -> str:
+    """A valid article file; a topic page's body is wrapped in the sections every topic page must have."""
+    body = TOPIC_BODY.format(body=body) if topic else body
     return ARTICLE_TEMPLATE.format(title=title, body=body, order=order, status=status)
 
 
@@ -41,14 +59,17 @@ def write_minimal_content(root: Path) -> Path:
         "  publisher: A journal\n  year: 2009\n"
     )
     (root / "site" / "disclaimer.md").write_text("---\ntitle: Medical disclaimer\n---\nNot medical advice.\n")
+    (root / "site" / "glossary.yaml").write_text(
+        "- term: placebo\n  definition: A dummy treatment with nothing active in it.\n"
+    )
     (root / "faq" / "categories.yaml").write_text("- slug: basics\n  title: Basics\n  order: 10\n")
     (root / "faq" / "is-it-proven.md").write_text(
         "---\nquestion: Is it proven?\ncategory: basics\norder: 10\nstatus: published\n---\nNo.[@ali2009]\n"
     )
-    (root / "articles" / "home.md").write_text(
-        article_file("Home", "Welcome. See [about](/about/).", order=0)
-    )
-    (root / "articles" / "about.md").write_text(article_file("About this site", "Who we are.", order=90))
+    home = article_file("Home", "Welcome. See [about](/about/).", order=0, topic=False)
+    (root / "articles" / "home.md").write_text(home)
+    about = article_file("About this site", "Who we are.", order=90, topic=False)
+    (root / "articles" / "about.md").write_text(about)
     return root
 
 
@@ -75,10 +96,24 @@ def load() -> Callable[..., str]:
     return run
 
 
+_loaded_site_rows: str | None = None
+
+
 @pytest.fixture
 def loaded_site(db: None, load: Callable[..., str]) -> None:
-    """The database loaded from the real content/ folder."""
-    load(settings.CONTENT_DIR)
+    """The database loaded from the real content/ folder.
+
+    The first test that asks for it runs the real loader; later ones get the same rows back from a serialized
+    copy (saved raw, so nothing is rendered again): loading renders and measures every page, which is slow.
+    """
+    global _loaded_site_rows
+    if _loaded_site_rows is None:
+        load(settings.CONTENT_DIR)
+        rows = [obj for model in CONTENT_MODELS for obj in model.objects.all()]
+        _loaded_site_rows = serializers.serialize("json", rows)
+        return
+    for row in serializers.deserialize("json", _loaded_site_rows):
+        row.save()
 
 
 def database_snapshot() -> dict[str, list[dict]]:
@@ -103,3 +138,23 @@ def _media_in_tmp(settings, tmp_path: Path) -> None:
 def _fast_password_hashing(settings) -> None:
     # The default hasher is slow on purpose; tests create many staff users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def article_admin_form(**values: object) -> dict[str, object]:
+    """POST data for the article admin form, with the clinical-review inline left empty."""
+    form: dict[str, object] = {
+        "title": "A page",
+        "summary": "A test page.",
+        "status": "published",
+        "order": "50",
+        "last_reviewed": "2026-11-26",
+        "next_review_due": "2027-11-26",
+        "changes": "2026-11-26: First version of this page.",
+        "body": TOPIC_BODY.format(body="Text."),
+        "clinical_reviews-TOTAL_FORMS": "0",
+        "clinical_reviews-INITIAL_FORMS": "0",
+        "clinical_reviews-MIN_NUM_FORMS": "0",
+        "clinical_reviews-MAX_NUM_FORMS": "1000",
+    }
+    form.update(values)
+    return form

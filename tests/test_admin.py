@@ -6,6 +6,7 @@ from django.test import Client
 
 from articles.models import Article, Disclaimer
 from faq.models import Question
+from tests.conftest import TOPIC_BODY, article_admin_form
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +37,8 @@ def test_admin_lists_show_their_columns(
 
 def test_an_admin_edit_is_rendered_sanitized_and_shown(editor: Client, loaded_site: None) -> None:
     article = Article.objects.get(slug="side-effects")
-    form = {
-        "title": article.title,
-        "summary": article.summary,
-        "status": article.status,
-        "order": article.order,
-        "last_reviewed": article.last_reviewed.isoformat(),
-        "next_review_due": article.next_review_due.isoformat(),
-        "body": "## New section\r\n\r\nNew text.[@ali2009] <script>alert(1)</script>",
-    }
+    body = TOPIC_BODY.format(body="## New section\n\nNew text.[@ali2009] <script>alert(1)</script>")
+    form = article_admin_form(title=article.title, body=body.replace("\n", "\r\n"))
     response = editor.post(f"/admin/articles/article/{article.pk}/change/", form)
     assert response.status_code == 302
     article.refresh_from_db()
@@ -74,3 +68,49 @@ def test_an_admin_body_citing_an_unknown_reference_is_refused(editor: Client, lo
 def test_only_one_disclaimer_can_exist(editor: Client, loaded_site: None) -> None:
     assert Disclaimer.objects.count() == 1
     assert editor.get("/admin/articles/disclaimer/add/").status_code == 403
+
+
+def test_an_admin_topic_page_without_key_points_is_refused(editor: Client, loaded_site: None) -> None:
+    article = Article.objects.get(slug="side-effects")
+    response = editor.post(
+        f"/admin/articles/article/{article.pk}/change/", article_admin_form(body="Just text.")
+    )
+    assert response.status_code == 200
+    assert "A topic page must start with the heading &#x27;## Key points&#x27;." in response.content.decode()
+
+
+def test_the_change_log_is_edited_as_dated_lines(editor: Client, loaded_site: None) -> None:
+    article = Article.objects.get(slug="side-effects")
+    page = editor.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert "2026-11-26: First version of this page." in page
+    changes = "2026-12-01: Added a warning.\r\n2026-11-26: First version of this page."
+    response = editor.post(
+        f"/admin/articles/article/{article.pk}/change/", article_admin_form(changes=changes)
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.changes[0] == {"date": "2026-12-01", "summary": "Added a warning."}
+    bad = editor.post(f"/admin/articles/article/{article.pk}/change/", article_admin_form(changes="soon: x"))
+    assert "Line 1: start with a date written YYYY-MM-DD" in bad.content.decode()
+
+
+def test_readability_is_shown_in_the_admin(editor: Client, loaded_site: None) -> None:
+    article = Article.objects.get(slug="side-effects")
+    listing = editor.get("/admin/articles/article/").content.decode()
+    assert "Reading grade" in listing
+    page = editor.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert str(article.reading_grade) in page
+
+
+def test_a_glossary_edit_in_the_admin_relinks_pages(editor: Client, loaded_site: None) -> None:
+    response = editor.post(
+        "/admin/articles/glossaryterm/add/",
+        {
+            "term": "emergency room",
+            "slug": "emergency-room",
+            "definition": "A test.",
+            "aliases": "[]",
+        },
+    )
+    assert response.status_code == 302
+    assert 'href="/glossary/#emergency-room"' in Article.objects.get(slug="does-it-work").body_html

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from articles.models import Article, Disclaimer, Reference
 from faq.models import Question
-from tests.conftest import article_file, database_snapshot
+from tests.conftest import TOPIC_BODY, article_file, database_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -144,10 +144,11 @@ def front_matter(**overrides: str | None) -> str:
         "status": "published",
         "last_reviewed": "2026-11-26",
         "next_review_due": "2027-11-26",
+        "changes": "\n  - date: 2026-11-26\n    summary: First version.",
     }
     fields.update(overrides)
     lines = "".join(f"{key}: {value}\n" for key, value in fields.items() if value is not None)
-    return f"---\n{lines}---\nSome text.\n"
+    return f"---\n{lines}---\n" + TOPIC_BODY.format(body="Some text.")
 
 
 BROKEN_FILES = [
@@ -196,7 +197,7 @@ BROKEN_FILES = [
     (
         "empty_body",
         "articles/side-effects.md",
-        front_matter().replace("Some text.\n", "\n\n"),
+        front_matter().split("## Key")[0],
         "body is empty",
     ),
     ("not_utf8", "articles/side-effects.md", front_matter().encode() + b"caf\xe9\n", "is not UTF-8"),
@@ -247,6 +248,56 @@ BROKEN_FILES = [
     ),
     ("references_not_a_list", "site/references.yaml", "key: x\n", "must be a YAML list"),
     (
+        "change_log_missing_summary",
+        "articles/side-effects.md",
+        front_matter(changes="\n  - date: 2026-11-26"),
+        "'changes' entry 1 must have exactly the keys 'date' and 'summary'",
+    ),
+    (
+        "change_log_oldest_first",
+        "articles/side-effects.md",
+        front_matter(
+            changes="\n  - date: 2025-01-01\n    summary: A.\n  - date: 2026-01-01\n    summary: B."
+        ),
+        "'changes' entries must be newest first",
+    ),
+    (
+        "topic_page_without_key_points",
+        "articles/side-effects.md",
+        front_matter().replace("## Key points", "## Summary"),
+        "must start with the heading '## Key points'",
+    ),
+    (
+        "too_many_key_points",
+        "articles/side-effects.md",
+        front_matter().replace("- One short point.", "- a\n- b\n- c\n- d\n- e\n- f"),
+        "must be a list of 1 to 5 bullets, not 6",
+    ),
+    (
+        "topic_page_without_what_we_know",
+        "articles/side-effects.md",
+        front_matter().replace("## What we know and what we don't", "## More"),
+        "needs a section '## What we know and what we don't'",
+    ),
+    (
+        "unknown_care_card_level",
+        "articles/side-effects.md",
+        front_matter().replace("Some text.", '!!! danger "Run"\n    Now.'),
+        "care card level 'danger' is not one of",
+    ),
+    (
+        "care_card_without_heading",
+        "articles/side-effects.md",
+        front_matter().replace("Some text.", "!!! emergency\n    Now."),
+        "care card needs a heading",
+    ),
+    (
+        "glossary_alias_too_short",
+        "site/glossary.yaml",
+        "- term: intravenous\n  definition: Into a vein.\n  aliases: [IV]\n",
+        "too short",
+    ),
+    (
         "disclaimer_without_title",
         "site/disclaimer.md",
         "---\n{}\n---\nText.\n",
@@ -291,8 +342,8 @@ def test_yaml_errors_give_the_line_in_the_file(minimal_content: Path, load: Load
 
 
 def test_every_problem_is_reported_in_one_run(minimal_content: Path, load: Load) -> None:
-    (minimal_content / "articles" / "about.md").write_text(front_matter(status="live"))
+    (minimal_content / "articles" / "side-effects.md").write_text(front_matter(status="live"))
     (minimal_content / "faq" / "is-it-proven.md").write_text("no front matter\n")
     message = failed_load(minimal_content, "2 problem")
-    assert "articles/about.md" in message
+    assert "articles/side-effects.md" in message
     assert "faq/is-it-proven.md" in message

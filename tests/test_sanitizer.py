@@ -1,16 +1,18 @@
 """Hostile Markdown is neutralised whichever way it arrives: a content file, an admin save, or the preview."""
 
 from collections.abc import Callable
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
 from articles.models import Article
 from ivmt_site.rendering import render_markdown
-from tests.conftest import article_file
+from tests.conftest import TOPIC_BODY, article_admin_form, article_file
 from tests.xss_corpus import XSS_VECTORS, assert_neutralised
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +40,13 @@ def staff_client(client: Client) -> Client:
 @pytest.mark.parametrize("vector", VECTORS, ids=VECTOR_IDS)
 def test_a_content_file(minimal_content: Path, load: Callable[..., str], vector: str) -> None:
     (minimal_content / "articles" / "hostile.md").write_text(article_file("Hostile", vector))
+    err = StringIO()
     try:
-        load(minimal_content)
+        call_command("loadcontent", "--content", str(minimal_content), stdout=StringIO(), stderr=err)
     except CommandError:
-        # Refused outright (a link to a page that does not exist): nothing hostile was stored either.
+        # Refused outright: only for a link to a page that does not exist or a malformed care card;
+        # nothing hostile was stored either.
+        assert "links to" in err.getvalue() or "care card" in err.getvalue(), err.getvalue()
         assert not Article.objects.filter(slug="hostile").exists()
         return
     assert_neutralised(Article.objects.get(slug="hostile").body_html)
@@ -51,16 +56,7 @@ def test_a_content_file(minimal_content: Path, load: Callable[..., str], vector:
 def test_an_admin_save(staff_client: Client, vector: str) -> None:
     response = staff_client.post(
         "/admin/articles/article/add/",
-        {
-            "title": "Hostile",
-            "slug": "hostile",
-            "summary": "A test page.",
-            "status": "published",
-            "order": "50",
-            "last_reviewed": "2026-11-26",
-            "next_review_due": "2027-11-26",
-            "body": vector,
-        },
+        article_admin_form(title="Hostile", slug="hostile", body=TOPIC_BODY.format(body=vector)),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     article = Article.objects.get(slug="hostile")
