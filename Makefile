@@ -6,7 +6,7 @@ LOCK := .ci/requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint check postgres lock clean
+.PHONY: install run test lint check postgres browser lock clean
 
 install: $(VENV)/.installed
 
@@ -25,8 +25,14 @@ run: install
 	$(PY) manage.py loadcontent
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from markdownx.admin import MarkdownxModelAdmin
+from reversion.admin import VersionAdmin
 
+from articles.admin_workflow import PublishingAdmin
 from articles.content_sync import rerender_bodies
 from articles.forms import ArticleForm
 from articles.models import Article, ClinicalReview, Disclaimer, GlossaryTerm, Reference
@@ -17,7 +20,8 @@ class ClinicalReviewInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownxModelAdmin):
+class ArticleAdmin(PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
+    publish_permission = "articles.publish_article"
     form = ArticleForm
     inlines = [ClinicalReviewInline]
     list_display = [
@@ -42,6 +46,10 @@ class ArticleAdmin(MarkdownxModelAdmin):
         ("Record", {"fields": ["source_path", "created", "updated"], "classes": ["collapse"]}),
     ]
 
+    def view_on_site(self, obj: Article) -> str:
+        # "View on site" shows the page as it will look, whatever its status.
+        return reverse("articles:preview", kwargs={"slug": obj.slug})
+
     def get_prepopulated_fields(self, request: HttpRequest, obj: Article | None = None) -> dict:
         return {} if obj else {"slug": ("title",)}
 
@@ -51,7 +59,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(VersionAdmin):
     list_display = ["key", "authors", "title", "year", "updated"]
     search_fields = ["key", "authors", "title", "publisher"]
     readonly_fields = ["source_path", "updated"]
@@ -61,7 +69,7 @@ class ReferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(VersionAdmin):
     list_display = ["term", "definition", "updated"]
     search_fields = ["term", "definition"]
     readonly_fields = ["source_path", "updated"]
@@ -82,7 +90,7 @@ class GlossaryTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(MarkdownxModelAdmin):
+class DisclaimerAdmin(VersionAdmin, MarkdownxModelAdmin):
     list_display = ["title", "updated"]
     readonly_fields = ["source_path", "updated"]
     fields = ["title", "body", "source_path", "updated"]

@@ -37,7 +37,9 @@ from ivmt_site.rendering import normalize_source, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Paths the site itself serves: an article with one of these slugs would be unreachable or shadow them.
-RESERVED_SLUGS = frozenset({"faq", "admin", "editor", "static", "media", "search", "glossary", "handout"})
+RESERVED_SLUGS = frozenset(
+    {"faq", "admin", "editor", "static", "media", "search", "glossary", "handout", "preview"}
+)
 
 
 def display_path(path: Path) -> str:
@@ -418,7 +420,7 @@ def line_of(needle: str, haystack: str) -> int | None:
 
 def page_paths(content: ContentSet) -> tuple[set[str], set[str]]:
     """The site paths the content creates: (published, drafts). FAQ answers are /faq/#slug."""
-    published: set[str] = {"/faq/"}
+    published: set[str] = {"/faq/", "/glossary/"}
     drafts: set[str] = set()
     for entry in content.of(Article):
         path = "/" if entry.key == HOME_SLUG else f"/{entry.key}/"

@@ -10,13 +10,19 @@ For each record a file describes, the loader compares three fingerprints: the re
 
 A record made in the admin that a new file also describes has no load fingerprint; it counts as an admin edit,
 so it is kept unless the file says exactly the same.
+
+With `prefer`, the editor settles this run's conflicts: "file" applies the file and first saves the admin
+version in the record's history; "admin" keeps the admin version (the file's stays in git) and marks the file
+as seen, so later loads report the record as kept instead of in conflict. Every write a load makes is recorded
+in history with a comment saying so.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
+import reversion
 from django.db import transaction
 
 from articles.content_files import ContentError, ContentSet, Entry
@@ -33,11 +39,20 @@ class Outcome(StrEnum):
     CONFLICT = "conflict"
 
 
+class Prefer(StrEnum):
+    FILE = "file"
+    ADMIN = "admin"
+
+
+LOAD_COMMENT = "Loaded from content/ by loadcontent"
+
+
 @dataclass(frozen=True)
 class Decision:
     entry: Entry
     outcome: Outcome
     record: LoadedFromFile | None
+    resolved: Prefer | None = None  # set when this was a conflict the editor settled with --prefer
 
 
 @dataclass
@@ -107,6 +122,9 @@ def write(decision: Decision, source_root: Path) -> None:
         if decision.outcome is Outcome.UNCHANGED and record.loaded_fingerprint != record.fingerprint():
             # File and record agree but were changed the same way on both sides: note that they are in step.
             type(record).objects.filter(pk=record.pk).update(loaded_fingerprint=record.fingerprint())
+        if decision.resolved is Prefer.ADMIN:
+            # The admin side won: this file version has been seen, so the next load reports "kept".
+            type(record).objects.filter(pk=record.pk).update(loaded_fingerprint=fingerprint(entry.values))
         return
     record.apply_content(entry.values)
     record.source_path = str(
@@ -117,22 +135,47 @@ def write(decision: Decision, source_root: Path) -> None:
     record.save()
 
 
-def sync_content(content: ContentSet, *, source_root: Path, dry_run: bool = False) -> SyncReport:
+def settle(decision: Decision, prefer: Prefer) -> Decision:
+    outcome = Outcome.UPDATED if prefer is Prefer.FILE else Outcome.KEPT
+    return replace(decision, outcome=outcome, resolved=prefer)
+
+
+def keep_admin_versions_in_history(decisions: list[Decision]) -> None:
+    """Save, as a revision of its own, each admin version that a file is about to replace."""
+    losing = [d.record for d in decisions if d.resolved is Prefer.FILE]
+    if not losing:
+        return
+    with reversion.create_revision():
+        reversion.set_comment("Admin version, replaced by its content file (loadcontent --prefer file)")
+        for record in losing:
+            reversion.add_to_revision(record)
+
+
+def sync_content(
+    content: ContentSet, *, source_root: Path, dry_run: bool = False, prefer: Prefer | None = None
+) -> SyncReport:
     """Bring the database in step with checked content, in one transaction.
 
-    Raises ContentInvalid when any file has a problem and ContentConflict when any record was changed both in
-    its file and in the admin; in both cases nothing is written.
+    Raises ContentInvalid when any file has a problem and, unless `prefer` settles them, ContentConflict when
+    any record was changed both in its file and in the admin; in both cases nothing is written.
     """
     if content.errors:
         raise ContentInvalid(content.errors)
     with transaction.atomic():
         report = plan(content)
         if report.of(Outcome.CONFLICT):
-            raise ContentConflict(report)
+            if prefer is None:
+                raise ContentConflict(report)
+            report.decisions = [
+                settle(d, prefer) if d.outcome is Outcome.CONFLICT else d for d in report.decisions
+            ]
         if dry_run:
             return report
-        for decision in report.decisions:
-            write(decision, source_root)
+        keep_admin_versions_in_history(report.decisions)
+        with reversion.create_revision():
+            reversion.set_comment(LOAD_COMMENT)
+            for decision in report.decisions:
+                write(decision, source_root)
         written = [d for d in report.decisions if d.outcome in (Outcome.CREATED, Outcome.UPDATED)]
         report.written = bool(written)
         if any(d.entry.model is GlossaryTerm for d in written):

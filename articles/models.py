@@ -18,7 +18,10 @@ ABOUT_SLUG = "about"
 
 
 class Status(models.TextChoices):
+    """draft -> in review -> published. Only a user with the publish permission may set "published"."""
+
     DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
     PUBLISHED = "published", "Published"
 
 
@@ -209,6 +212,7 @@ class Article(LoadedFromFile, RenderedBody):
 
     class Meta:
         ordering = ["order", "title"]
+        permissions = [("publish_article", "Can publish articles and record clinical reviews")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(next_review_due__gt=models.F("last_reviewed")),

@@ -1,7 +1,9 @@
 """Public article pages. Every view reads through `published()`, so drafts never reach a visitor."""
 
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 
 from articles.models import HOME_SLUG, Article, GlossaryTerm
 
@@ -17,6 +19,19 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("articles:home", permanent=True)
     article = get_object_or_404(Article.objects.published(), slug=slug)
     return render(request, "articles/article_detail.html", {"article": article})
+
+
+@never_cache
+@staff_member_required
+def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """Any article, whatever its status, exactly as it will look, under a "preview" banner. Staff only."""
+    article = get_object_or_404(Article, slug=slug)
+    context = {"article": article, "preview": True}
+    if slug == HOME_SLUG:
+        return render(
+            request, "articles/home.html", {**context, "topics": Article.objects.published().topics()}
+        )
+    return render(request, "articles/article_detail.html", context)
 
 
 def glossary(request: HttpRequest) -> HttpResponse:

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import reverse
 from markdownx.admin import MarkdownxModelAdmin
+from reversion.admin import VersionAdmin
 
 from articles.admin import READABILITY_FIELDS
+from articles.admin_workflow import PublishingAdmin
 from articles.forms import CitingBodyForm
 from faq.models import Category, Question
 
@@ -12,13 +15,14 @@ class QuestionForm(CitingBodyForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(VersionAdmin):
     list_display = ["title", "slug", "order"]
     readonly_fields = ["source_path"]
 
 
 @admin.register(Question)
-class QuestionAdmin(MarkdownxModelAdmin):
+class QuestionAdmin(PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
+    publish_permission = "faq.publish_question"
     form = QuestionForm
     list_display = ["question", "category", "status", "order", "reading_grade", "updated"]
     list_filter = ["status", "category"]
@@ -38,6 +42,9 @@ class QuestionAdmin(MarkdownxModelAdmin):
         "created",
         "updated",
     ]
+
+    def view_on_site(self, obj: Question) -> str:
+        return f"{reverse('faq:preview')}#{obj.slug}"
 
     def get_readonly_fields(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
         return [*self.readonly_fields, "slug"] if obj else self.readonly_fields

@@ -47,6 +47,7 @@ class Question(LoadedFromFile, RenderedBody):
 
     class Meta:
         ordering = ["category__order", "order", "question"]
+        permissions = [("publish_question", "Can publish FAQ answers")]
 
     def __str__(self) -> str:
         return self.question

@@ -6,4 +6,5 @@ app_name = "faq"
 
 urlpatterns = [
     path("", views.faq_index, name="index"),
+    path("preview/", views.faq_preview, name="preview"),
 ]

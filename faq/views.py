@@ -1,17 +1,32 @@
 """The FAQ page: published questions, grouped by category, each answer linkable by its anchor."""
 
-from django.db.models import Prefetch
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from faq.models import Category, Question
 
 
-def faq_index(request: HttpRequest) -> HttpResponse:
-    published = Question.objects.published().order_by("order", "question")
-    categories = [
+def grouped(questions: QuerySet[Question]) -> list[Category]:
+    """Categories that have any of `questions`, each with its own, in order."""
+    questions = questions.order_by("order", "question")
+    return [
         category
-        for category in Category.objects.prefetch_related(Prefetch("questions", queryset=published))
+        for category in Category.objects.prefetch_related(Prefetch("questions", queryset=questions))
         if category.questions.all()
     ]
-    return render(request, "faq/faq_index.html", {"categories": categories})
+
+
+def faq_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "faq/faq_index.html", {"categories": grouped(Question.objects.published())})
+
+
+@never_cache
+@staff_member_required
+def faq_preview(request: HttpRequest) -> HttpResponse:
+    """The FAQ page with every answer, drafts and those in review included. Staff only."""
+    return render(
+        request, "faq/faq_index.html", {"categories": grouped(Question.objects.all()), "preview": True}
+    )

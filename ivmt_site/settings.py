@@ -56,13 +56,15 @@ else:
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ivmt_site.apps.IvmtAdminConfig",  # Django's admin, with the editors' review dashboard on its index
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "markdownx",
+    "reversion",
+    "axes",
     "articles",
     "faq",
 ]
@@ -75,7 +77,26 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into a clear "locked" page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses logins from a locked-out user/address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins: 5 tries per user name and address, then locked out for an hour.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+
+# The admin's address, e.g. DJANGO_ADMIN_PATH=editors-7f3a/ to keep it off the usual scanners' list.
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+# Only staff have sessions. They end after 8 hours, or when the browser closes.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
 
 ROOT_URLCONF = "ivmt_site.urls"
 WSGI_APPLICATION = "ivmt_site.wsgi.application"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from reversion.models import Version
 
 from articles.models import Article, Disclaimer, Reference
 from faq.models import Question
@@ -347,3 +348,43 @@ def test_every_problem_is_reported_in_one_run(minimal_content: Path, load: Load)
     message = failed_load(minimal_content, "2 problem")
     assert "articles/side-effects.md" in message
     assert "faq/is-it-proven.md" in message
+
+
+def conflicting_edit(minimal_content: Path, load: Load) -> None:
+    load(minimal_content)
+    about = Article.objects.get(slug="about")
+    about.body = "Edited in the admin."
+    about.save()
+    (minimal_content / "articles" / "about.md").write_text(
+        article_file("About this site", "Edited in the file.", topic=False)
+    )
+
+
+def test_prefer_file_applies_the_file_and_keeps_the_admin_version_in_history(
+    minimal_content: Path, load: Load
+) -> None:
+    conflicting_edit(minimal_content, load)
+    output = load(minimal_content, "--prefer", "file")
+    assert "conflict settled in favour of the file: article 'about'" in output
+    about = Article.objects.get(slug="about")
+    assert about.body == "Edited in the file.\n"
+    bodies = [version.field_dict["body"] for version in Version.objects.get_for_object(about)]
+    assert "Edited in the admin.\n" in bodies
+    assert "Nothing changed" in load(minimal_content)
+
+
+def test_prefer_admin_keeps_the_admin_version_and_later_loads_keep_it(
+    minimal_content: Path, load: Load
+) -> None:
+    conflicting_edit(minimal_content, load)
+    output = load(minimal_content, "--prefer", "admin")
+    assert "conflict settled in favour of the admin: article 'about'" in output
+    assert Article.objects.get(slug="about").body == "Edited in the admin.\n"
+    assert "kept admin edit: article 'about'" in load(minimal_content)  # no longer a conflict
+
+
+def test_check_with_prefer_writes_nothing(minimal_content: Path, load: Load) -> None:
+    conflicting_edit(minimal_content, load)
+    before = database_snapshot()
+    load(minimal_content, "--check", "--prefer", "file")
+    assert database_snapshot() == before

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.content_files import read_content
-from articles.content_sync import ContentConflict, ContentInvalid, Outcome, SyncReport, sync_content
+from articles.content_sync import ContentConflict, ContentInvalid, Outcome, Prefer, SyncReport, sync_content
 
 
 class Command(BaseCommand):
@@ -16,12 +16,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--content", type=Path, default=None, help="content folder (default: content/)")
         parser.add_argument("--check", action="store_true", help="check the files and report; write nothing")
+        parser.add_argument(
+            "--prefer",
+            choices=[p.value for p in Prefer],
+            help="settle this run's conflicts: 'file' applies the file (the admin version stays in history); "
+            "'admin' keeps the admin version (the file's stays in git)",
+        )
 
-    def handle(self, *args: Any, content: Path | None, check: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, content: Path | None, check: bool, prefer: str | None, **options: Any
+    ) -> None:
         self.verbosity = options["verbosity"]
         root = Path(content or settings.CONTENT_DIR)
         try:
-            report = sync_content(read_content(root), source_root=root, dry_run=check)
+            report = sync_content(
+                read_content(root), source_root=root, dry_run=check, prefer=Prefer(prefer) if prefer else None
+            )
         except ContentInvalid as invalid:
             for error in invalid.errors:
                 self.stderr.write(str(error))
@@ -30,8 +40,8 @@ class Command(BaseCommand):
             for decision in conflict.report.of(Outcome.CONFLICT):
                 self.stderr.write(
                     f"conflict: {decision.entry.describe()} was changed both in the admin and in its file "
-                    "since the last load. Copy the admin version into the file (or undo one side), "
-                    "then load again."
+                    "since the last load. Run exportcontent to write the admin version to the file, or "
+                    "choose a side for this run with --prefer file or --prefer admin."
                 )
             raise CommandError(
                 f"{conflict.report.count(Outcome.CONFLICT)} conflict(s); nothing was loaded."
@@ -39,6 +49,11 @@ class Command(BaseCommand):
         self.write_report(report, check=check)
 
     def write_report(self, report: SyncReport, *, check: bool) -> None:
+        for decision in report.decisions:
+            if decision.resolved:
+                self.stdout.write(
+                    f"conflict settled in favour of the {decision.resolved}: {decision.entry.describe()}"
+                )
         for decision in report.of(Outcome.KEPT):
             self.stdout.write(
                 f"kept admin edit: {decision.entry.describe()} was changed in the admin since it was loaded; "

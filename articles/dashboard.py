@@ -1,0 +1,31 @@
+"""What the editors' dashboard shows: reviews overdue or due soon, and work waiting for a reviewer."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from articles.models import Article, Status
+from faq.models import Question
+
+DUE_SOON_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ReviewDashboard:
+    overdue: list[Article]
+    due_soon: list[Article]
+    articles_in_review: list[Article]
+    questions_in_review: list[Question]
+    # Reader feedback joins this list once the site collects it.
+    recent_feedback: list[object] = field(default_factory=list)
+
+
+def review_dashboard(*, today: date) -> ReviewDashboard:
+    articles = Article.objects.order_by("next_review_due")
+    return ReviewDashboard(
+        overdue=list(articles.filter(next_review_due__lt=today)),
+        due_soon=list(
+            articles.filter(next_review_due__gte=today, next_review_due__lte=today + timedelta(DUE_SOON_DAYS))
+        ),
+        articles_in_review=list(Article.objects.filter(status=Status.IN_REVIEW)),
+        questions_in_review=list(Question.objects.filter(status=Status.IN_REVIEW)),
+    )

@@ -1,0 +1,48 @@
+"""The two editorial roles: group names and their permissions, used by a data migration and tests."""
+
+EDITOR = "Editor"
+CLINICAL_REVIEWER = "Clinical reviewer"
+
+# (app_label, codename). Editors write and submit for review; they cannot publish or record a review.
+EDITOR_PERMISSIONS = [
+    ("articles", "add_article"),
+    ("articles", "change_article"),
+    ("articles", "view_article"),
+    ("articles", "add_reference"),
+    ("articles", "change_reference"),
+    ("articles", "view_reference"),
+    ("articles", "add_glossaryterm"),
+    ("articles", "change_glossaryterm"),
+    ("articles", "view_glossaryterm"),
+    ("articles", "change_disclaimer"),
+    ("articles", "view_disclaimer"),
+    ("articles", "view_clinicalreview"),
+    ("faq", "add_question"),
+    ("faq", "change_question"),
+    ("faq", "view_question"),
+    ("faq", "view_category"),
+]
+# Reviewers do everything editors do, and approve: publish, and record a clinical review with its date.
+CLINICAL_REVIEWER_PERMISSIONS = [
+    *EDITOR_PERMISSIONS,
+    ("articles", "publish_article"),
+    ("articles", "add_clinicalreview"),
+    ("articles", "change_clinicalreview"),
+    ("faq", "publish_question"),
+    ("faq", "add_category"),
+    ("faq", "change_category"),
+]
+ROLE_PERMISSIONS = {EDITOR: EDITOR_PERMISSIONS, CLINICAL_REVIEWER: CLINICAL_REVIEWER_PERMISSIONS}
+
+
+def sync_groups(group_model: type, permission_model: type) -> None:
+    """Create or update both groups with exactly their permissions (models passed in, so a migration can
+    use its historical ones)."""
+    for name, permissions in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        group.permissions.set(
+            [
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+                for app_label, codename in permissions
+            ]
+        )

@@ -1,0 +1,90 @@
+"""In a real Chromium: an Editor edits with the live preview and submits; a Clinical reviewer publishes."""
+
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from playwright.sync_api import Browser, Page, expect
+
+from articles.models import Article, Status
+from articles.roles import CLINICAL_REVIEWER, EDITOR, sync_groups
+from tests.browser import chromium
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside one unless told
+# it is safe, which it is here: the test and the live server use separate connections.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "a-long-browser-password"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
+
+
+def make_user(name: str, group: str) -> User:
+    sync_groups(Group, Permission)  # a transactional test's database is flushed, data migrations included
+    user = User.objects.create_user(name, password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def log_in(browser: Browser, base_url: str, username: str) -> Page:
+    page = browser.new_context(base_url=base_url).new_page()
+    page.goto("/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#review-dashboard")).to_be_visible()
+    return page
+
+
+def test_an_editor_submits_and_a_reviewer_publishes(browser: Browser, live_server, loaded_site: None) -> None:
+    article = Article.objects.get(slug="how-to-get-it")
+    article.status = Status.DRAFT
+    article.save()
+    make_user("editor", EDITOR)
+    make_user("reviewer", CLINICAL_REVIEWER)
+
+    editor = log_in(browser, live_server.url, "editor")
+    editor.goto(f"/admin/articles/article/{article.pk}/change/")
+    new_text = "A **new line** from the editor. <img src=x onerror=alert(1)><script>alert(2)</script>"
+    body = editor.locator("textarea#id_body")
+    body.fill(article.body.replace("## It needs a prescriber", f"{new_text}\n\n## It needs a prescriber"))
+    body.dispatch_event("input")
+    preview = editor.locator(".markdownx-preview")
+    expect(preview.locator("strong", has_text="new line")).to_be_visible()
+    preview_html = preview.inner_html()
+    assert "onerror" not in preview_html and "<script" not in preview_html and "<img" not in preview_html
+
+    options = editor.locator("select#id_status option").all_inner_texts()
+    assert "Published" not in options
+    editor.select_option("select#id_status", "in_review")
+    editor.click("input[name=_save]")
+    expect(editor.locator(".messagelist")).to_contain_text("was changed successfully")
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW
+    assert editor.goto(f"{live_server.url}/how-to-get-it/").status == 404
+
+    editor.goto("/admin/articles/article/")
+    assert "publish" not in editor.locator("select[name=action] option").evaluate_all(
+        "options => options.map(o => o.value)"
+    )
+
+    reviewer = log_in(browser, live_server.url, "reviewer")
+    reviewer.goto("/admin/articles/article/")
+    reviewer.locator(f"input[name=_selected_action][value='{article.pk}']").check()
+    reviewer.select_option("select[name=action]", "publish")
+    reviewer.click("button[name=index]")
+    expect(reviewer.locator(".messagelist")).to_contain_text("1 published")
+
+    public = browser.new_page()
+    response = public.goto(f"{live_server.url}/how-to-get-it/")
+    assert response is not None and response.status == 200
+    expect(public.locator("main strong", has_text="new line")).to_be_visible()
+    assert not re.search(r"<script|onerror", public.locator("main").inner_html())
