@@ -6,7 +6,7 @@ LOCK := .ci/requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint check postgres browser lock clean
+.PHONY: install run test lint check postgres browser node lock clean
 
 install: $(VENV)/.installed
 
@@ -25,8 +25,18 @@ run: install
 	$(PY) manage.py loadcontent
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install browser
+test: install browser node
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# axe-core for the accessibility tests, from npm, at the version in tests/package-lock.json.
+node: tests/node_modules/.installed
+
+tests/node_modules/.installed: tests/package.json tests/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's nodejs and npm for axe-core"; \
+	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --prefix tests --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 browser:

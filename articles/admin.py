@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.text import Truncator
 from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 
 from articles.admin_workflow import PublishingAdmin
 from articles.content_sync import rerender_bodies
 from articles.forms import ArticleForm
-from articles.models import Article, ClinicalReview, Disclaimer, GlossaryTerm, Reference
+from articles.models import Article, ClinicalReview, Disclaimer, Feedback, GlossaryTerm, Reference
 
 READABILITY_FIELDS = ["reading_grade", "smog_index", "key_points_grade", "care_card_grade"]
 
@@ -98,3 +99,25 @@ class DisclaimerAdmin(VersionAdmin, MarkdownxModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # One disclaimer serves every page.
         return super().has_add_permission(request) and not Disclaimer.objects.exists()
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """What readers said. Read-only: it is their words, so nobody adds or edits it; editors may delete it."""
+
+    list_display = ["article", "helpful", "short_comment", "created"]
+    list_filter = ["helpful", "article"]
+    list_select_related = ["article"]
+    fields = ["article", "helpful", "comment", "created"]
+    readonly_fields = fields
+
+    @admin.display(description="Comment")
+    def short_comment(self, obj: Feedback) -> str:
+        # Returned as a plain str, so the admin escapes it: a reader's text is never treated as HTML.
+        return Truncator(obj.comment).chars(80)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Feedback | None = None) -> bool:
+        return False

@@ -38,7 +38,19 @@ from ivmt_site.rendering import normalize_source, render_markdown
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Paths the site itself serves: an article with one of these slugs would be unreachable or shadow them.
 RESERVED_SLUGS = frozenset(
-    {"faq", "admin", "editor", "static", "media", "search", "glossary", "handout", "preview"}
+    {
+        "faq",
+        "admin",
+        "editor",
+        "static",
+        "media",
+        "search",
+        "glossary",
+        "handout",
+        "preview",
+        "theme",
+        "feedback",
+    }
 )
 
 

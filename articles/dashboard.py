@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from articles.models import Article, Status
+from articles.models import Article, Feedback, Status
 from faq.models import Question
 
 DUE_SOON_DAYS = 30
@@ -15,8 +15,8 @@ class ReviewDashboard:
     due_soon: list[Article]
     articles_in_review: list[Article]
     questions_in_review: list[Question]
-    # Reader feedback joins this list once the site collects it.
-    recent_feedback: list[object] = field(default_factory=list)
+    # The newest reader feedback ("Was this page helpful?"), newest first.
+    recent_feedback: list[Feedback] = field(default_factory=list)
 
 
 def review_dashboard(*, today: date) -> ReviewDashboard:
@@ -28,4 +28,5 @@ def review_dashboard(*, today: date) -> ReviewDashboard:
         ),
         articles_in_review=list(Article.objects.filter(status=Status.IN_REVIEW)),
         questions_in_review=list(Question.objects.filter(status=Status.IN_REVIEW)),
+        recent_feedback=list(Feedback.objects.select_related("article")[:10]),
     )

@@ -1,10 +1,12 @@
 """Articles (the topic pages, home and about), the references they cite, and the site disclaimer."""
 
+import re
 from datetime import date
 from typing import Any, ClassVar
 
 from django.db import models
 from django.urls import reverse
+from django.utils.html import strip_tags
 from markdownx.models import MarkdownxField
 
 from articles.bodies import render_body
@@ -90,7 +92,9 @@ class Reference(LoadedFromFile):
         year = str(self.year) if self.year else "n.d."
         if not self.details:
             return year
-        return f"{year};{self.details}" if self.details[0].isdigit() else f"{year}. {self.details}"
+        if self.details[0].isdigit():
+            return f"{year};{self.details}"
+        return f"{year} {self.details}" if not self.year else f"{year}. {self.details}"  # "n.d." has its dot
 
     @classmethod
     def known_keys(cls) -> set[str]:
@@ -167,6 +171,15 @@ class RenderedBody(models.Model):
         return references_in_order(self.reference_keys)
 
 
+_SECTION = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+MIN_SECTIONS_FOR_CONTENTS = 4
+
+
+def contents_of(html: str) -> list[dict[str, str]]:
+    """The page's sections (its h2 headings with their anchors), for a contents list on long pages."""
+    return [{"id": anchor, "title": strip_tags(title).strip()} for anchor, title in _SECTION.findall(html)]
+
+
 class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> "ArticleQuerySet":
         return self.filter(status=Status.PUBLISHED)
@@ -205,6 +218,9 @@ class Article(LoadedFromFile, RenderedBody):
     prices_checked = models.DateField(
         null=True, blank=True, help_text="Cost pages: when prices were last checked."
     )
+    contents = models.JSONField(
+        default=list, editable=False, help_text="The page's sections, for its contents list."
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -226,12 +242,18 @@ class Article(LoadedFromFile, RenderedBody):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.body = normalize_source(self.body)
         self.body_html = self.render_source(self.body)
+        self.contents = contents_of(self.body_html)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         if self.slug == HOME_SLUG:
             return reverse("articles:home")
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def contents_list(self) -> list[dict[str, str]]:
+        """Sections to list at the top of a long page (none on a short one)."""
+        return self.contents if len(self.contents) >= MIN_SECTIONS_FOR_CONTENTS else []
 
     @property
     def is_topic(self) -> bool:
@@ -287,3 +309,24 @@ class Disclaimer(LoadedFromFile):
         # The disclaimer cites nothing: it must read the same on every page.
         self.body_html = render_body(self.body, known_keys=()).html
         super().save(*args, **kwargs)
+
+
+class Feedback(models.Model):
+    """A reader's answer to "Was this page helpful?", with an optional comment.
+
+    Nothing here identifies the reader: no address, browser or name is kept. The rate limit works on a
+    keyed hash of the address held only in the cache (articles.feedback_views).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
+    helpful = models.BooleanField()
+    # At most 1000 characters: the view refuses longer text (a 400) rather than cutting it off unseen.
+    comment = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self) -> str:
+        return f"{self.article.title}: {'Yes' if self.helpful else 'No'}"

@@ -13,7 +13,9 @@ import textstat
 
 from ivmt_site.care_cards import VISUALLY_HIDDEN
 
-BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "td", "th", "blockquote", "div", "dt", "dd"})
+BLOCKS = frozenset(
+    {"p", "li", "h1", "h2", "h3", "h4", "td", "th", "blockquote", "div", "dt", "dd", "summary"}
+)
 KEY_POINTS_HEADING = "key points"
 
 

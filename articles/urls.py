@@ -1,12 +1,15 @@
 from django.urls import path
 
-from articles import views
+from articles import feedback_views, search_views, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("glossary/", views.glossary, name="glossary"),
+    path("search/", search_views.search, name="search"),
     path("preview/<slug:slug>/", views.article_preview, name="preview"),
+    path("feedback/", feedback_views.feedback, name="feedback"),
+    path("feedback/comment/", feedback_views.feedback_comment, name="feedback_comment"),
     path("<slug:slug>/", views.article_detail, name="detail"),
 ]

@@ -25,6 +25,9 @@ class CardLevel:
     prefix: str
 
 
+# Two plain components share the syntax: inset text (a quiet aside) and an expander (native <details>).
+INSET = "inset"
+DETAILS = "details"
 CARD_LEVELS: dict[str, CardLevel] = {
     "non-urgent": CardLevel("care-card care-card--non-urgent", "Non-urgent advice: "),
     "urgent": CardLevel("care-card care-card--urgent", "Urgent advice: "),
@@ -33,8 +36,9 @@ CARD_LEVELS: dict[str, CardLevel] = {
 }
 CARD_CLASSES = frozenset(
     {word for level in CARD_LEVELS.values() for word in level.css_class.split()}
-    | {"care-card__content", "care-card__heading"}
+    | {"care-card__content", "care-card__heading", "inset-text"}
 )
+BLOCK_KINDS = (*CARD_LEVELS, INSET, DETAILS)
 VISUALLY_HIDDEN = "visually-hidden"
 
 _CARD_LINE = re.compile(r'^!!! ?(\S+)(?: +"(.*?)")? *$')
@@ -48,9 +52,11 @@ def card_problems(text: str) -> list[tuple[int, str]]:
         if not match:
             continue
         level, heading = match.groups()
-        if level not in CARD_LEVELS:
-            known = ", ".join(CARD_LEVELS)
+        if level not in BLOCK_KINDS:
+            known = ", ".join(BLOCK_KINDS)
             problems.append((number, f"care card level {level!r} is not one of {known}"))
+        elif level == INSET:
+            continue  # inset text needs no heading
         elif not heading:
             problems.append((number, f'care card needs a heading in quotes: !!! {level} "Call 911 now if:"'))
     return problems
@@ -58,16 +64,28 @@ def card_problems(text: str) -> list[tuple[int, str]]:
 
 class _CareCardTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
-        for div in root.iter("div"):
+        for div in list(root.iter("div")):
             classes = div.get("class", "").split()
-            if classes[:1] != ["admonition"] or len(classes) != 2 or classes[1] not in CARD_LEVELS:
+            if classes[:1] != ["admonition"] or len(classes) != 2 or classes[1] not in BLOCK_KINDS:
                 continue
-            level = CARD_LEVELS[classes[1]]
             children = list(div)
             title = children[0] if children and children[0].get("class") == "admonition-title" else None
             body = [child for child in children if child is not title]
             for child in children:
                 div.remove(child)
+            if classes[1] == INSET:
+                div.set("class", "inset-text")
+                div.extend(body)
+                continue
+            if classes[1] == DETAILS:
+                div.tag = "details"
+                div.attrib.clear()
+                summary = etree.SubElement(div, "summary")
+                summary.text = title.text if title is not None else "More"
+                summary.extend(list(title) if title is not None else [])
+                div.extend(body)
+                continue
+            level = CARD_LEVELS[classes[1]]
             div.set("class", level.css_class)
             heading = etree.SubElement(div, "h3", {"class": "care-card__heading"})
             hidden = etree.SubElement(heading, "span", {"class": VISUALLY_HIDDEN})

@@ -22,7 +22,7 @@ ALLOWED_TAGS = frozenset(
         "h2", "h3", "h4",
         "ul", "ol", "li",
         "strong", "em", "code", "pre", "blockquote", "sup", "sub",
-        "a", "abbr", "div", "span",
+        "a", "abbr", "div", "span", "details", "summary",
         "table", "thead", "tbody", "tr", "th", "td",
     }
 )  # fmt: skip

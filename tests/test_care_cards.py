@@ -49,7 +49,7 @@ def test_authors_cannot_forge_other_classes() -> None:
 def test_malformed_cards_are_reported_with_their_line() -> None:
     text = 'Intro\n\n!!! danger "Run"\n    x\n\n!!! urgent\n    y\n'
     assert card_problems(text) == [
-        (3, "care card level 'danger' is not one of non-urgent, urgent, emergency, warning"),
+        (3, "care card level 'danger' is not one of non-urgent, urgent, emergency, warning, inset, details"),
         (6, 'care card needs a heading in quotes: !!! urgent "Call 911 now if:"'),
     ]
 

@@ -13,7 +13,7 @@ from django.test import Client
 from reversion.models import Version
 
 from articles.models import Article, ClinicalReview, Status
-from articles.roles import CLINICAL_REVIEWER, EDITOR
+from articles.roles import CLINICAL_REVIEWER, EDITOR, ROLE_PERMISSIONS
 from faq.models import Question
 from tests.conftest import article_admin_form
 
@@ -47,6 +47,14 @@ def draft(loaded_site: None) -> Article:
     article.status = Status.DRAFT
     article.save()
     return article
+
+
+def test_every_listed_permission_is_held_after_the_migrations() -> None:
+    for name, permissions in ROLE_PERMISSIONS.items():
+        held = {
+            (p.content_type.app_label, p.codename) for p in Group.objects.get(name=name).permissions.all()
+        }
+        assert held == set(permissions), name
 
 
 def test_the_two_groups_exist_with_their_permissions() -> None:

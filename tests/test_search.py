@@ -1,0 +1,212 @@
+"""Site search: the search() interface on this database's backend, and the /search/ page."""
+
+import dataclasses
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test import Client
+
+from articles.models import Article, GlossaryTerm, Status
+from articles.search import SearchResult, fts5_query, search
+from faq.models import Question
+
+pytestmark = pytest.mark.django_db
+
+ODD_QUERIES = [
+    "",
+    " ",
+    "x" * 10_000,
+    '"',
+    '"unclosed phrase',
+    "'; DROP TABLE articles_article; --",
+    "1 OR 1=1",
+    "SELECT * FROM auth_user",
+    "*",
+    "ribo*",
+    "title:riboflavin",
+    "^riboflavin",
+    "NEAR(riboflavin migraine, 2)",
+    "riboflavin AND OR NOT",
+    "AND",
+    "OR",
+    "NOT",
+    "-",
+    "-riboflavin",
+    "riboflavin -migraine",
+    "( ) { } [ ] + - ~ ! & | : \\",
+    "<script>alert(1)</script>",
+    "émigré naïve Ünïcödé 偏头痛",
+    "😀🤕💉",
+    "ri\x00boflavin",
+    "\x00",
+    "%s %(q)s ? ?1 :name",
+    "the and of",
+    "\ue000riboflavin\ue001",
+]
+
+
+def urls(results: list[SearchResult]) -> list[str]:
+    return [result.url for result in results]
+
+
+def test_finds_a_page_by_a_word_in_its_body(loaded_site: None) -> None:
+    results = search("thunderclap")
+    assert "/side-effects/" in urls(results)
+    page = next(r for r in results if r.url == "/side-effects/")
+    assert page.kind == "page"
+    assert page.title == "Side effects of IVMT"
+    assert "<mark>thunderclap</mark>" in page.snippet_html.lower()
+
+
+def test_finds_a_page_by_a_word_only_in_its_body(loaded_site: None) -> None:
+    results = search("riboflavin")
+    page = next(r for r in results if r.url == "/does-it-work/")
+    assert "riboflavin" not in page.title.lower()
+    assert "<mark>riboflavin</mark>" in page.snippet_html.lower()
+
+
+def test_finds_a_faq_answer(loaded_site: None) -> None:
+    results = search("eyesight")
+    faq = next(r for r in results if r.url == "/faq/#riboflavin-light-sensitivity")
+    assert faq.kind == "faq"
+    assert faq.title == "Will the riboflavin make me more sensitive to light?"
+    assert "<mark>eyesight</mark>" in faq.snippet_html
+
+
+def test_finds_a_glossary_term_and_its_definition(loaded_site: None) -> None:
+    term = next(r for r in search("anaphylaxis") if r.kind == "glossary")
+    assert term.url == "/glossary/#anaphylaxis"
+    assert term.title == "anaphylaxis"
+    # A word only in a definition finds the term too.
+    assert "/glossary/#cardiac-glycosides" in urls(search("digoxin"))
+
+
+def test_word_forms_match(loaded_site: None) -> None:
+    # Both backends stem English words: a reader's "migraines" finds pages that say "migraine".
+    assert len(search("migraines")) >= 5
+
+
+def test_one_search_returns_every_kind_best_first(loaded_site: None) -> None:
+    results = search("riboflavin")
+    assert {r.kind for r in results} == {"page", "faq", "glossary"}, connection.vendor
+    ranks = [r.rank for r in results]
+    assert ranks == sorted(ranks, reverse=True)
+    assert all(r.rank > 0 for r in results)
+    assert all(r.url.startswith("/") for r in results)
+    assert len(search("riboflavin", limit=2)) == 2
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        results[0].title = "changed"  # type: ignore[misc]
+
+
+def test_snippets_mark_matches_and_escape_the_text(loaded_site: None) -> None:
+    GlossaryTerm.objects.create(
+        slug="zebrafish",
+        term="zebrafish",
+        definition='Zebrafish dose < 5 mg & "more" > 2. <script>alert(1)</script> \ue000 zebrafish again.',
+    )
+    (result,) = search("zebrafish")
+    html = result.snippet_html
+    assert "<mark>Zebrafish</mark>" in html
+    assert "<mark>zebrafish</mark>" in html
+    assert "&lt; 5 mg &amp; &quot;more&quot; &gt; 2" in html
+    # SQLite shows a tag-like text escaped; PostgreSQL's parser leaves it out. Neither lets it through.
+    assert "<script" not in html
+    # The only markup in a snippet is <mark> … </mark>, balanced.
+    stripped = html.replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in stripped and ">" not in stripped
+    assert html.count("<mark>") == html.count("</mark>")
+
+
+def test_snippets_use_the_text_not_the_html(loaded_site: None) -> None:
+    for result in search("magnesium"):
+        assert "href" not in result.snippet_html
+        assert "glossary-term" not in result.snippet_html
+        assert "&lt;" not in result.snippet_html  # no tags of the stored HTML, escaped or not
+
+
+def test_drafts_are_not_found(loaded_site: None) -> None:
+    assert "/side-effects/" in urls(search("thunderclap"))
+    assert "/faq/#riboflavin-light-sensitivity" in urls(search("eyesight"))
+    Article.objects.filter(slug="side-effects").update(status=Status.DRAFT)
+    Question.objects.filter(slug="riboflavin-light-sensitivity").update(status=Status.IN_REVIEW)
+    assert "/side-effects/" not in urls(search("thunderclap"))
+    assert "/faq/#riboflavin-light-sensitivity" not in urls(search("eyesight"))
+
+
+def test_the_query_is_capped_at_200_characters(loaded_site: None) -> None:
+    assert search(" " * 190 + "riboflavin")
+    assert search(" " * 200 + "riboflavin") == []
+
+
+def test_words_or_alternatives_and_exclusions(loaded_site: None) -> None:
+    either = set(urls(search("anaphylaxis or digoxin")))
+    assert {"/glossary/#anaphylaxis", "/glossary/#cardiac-glycosides"} <= either
+    assert "/glossary/#riboflavin" not in urls(search("riboflavin -vitamin"))
+    both = urls(search("riboflavin eyesight"))
+    assert "/faq/#riboflavin-light-sensitivity" in both
+    assert "/glossary/#riboflavin" not in both
+
+
+def test_odd_queries_never_raise_and_get_a_normal_page(client: Client, loaded_site: None) -> None:
+    # One test, not one per query: each test reloads the site's content, which is what takes the time.
+    for query in ODD_QUERIES:
+        assert isinstance(search(query), list), repr(query)
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200, repr(query)
+        html = response.content.decode()
+        assert 'id="disclaimer"' in html, repr(query)
+        assert "<script>alert" not in html, repr(query)
+
+
+def test_the_results_page(client: Client, loaded_site: None) -> None:
+    html = client.get("/search/?q=riboflavin").content.decode()
+    assert "<h1>Search</h1>" in html
+    assert 'id="disclaimer"' in html
+    assert 'value="riboflavin"' in html
+    assert 'role="search"' in html
+    count = len(search("riboflavin"))
+    assert f"{count} results for “riboflavin”" in html
+    assert '<a href="/does-it-work/">Does IVMT work for migraine?</a>' in html
+    assert "(Question and answer)" in html
+    assert "(Glossary word)" in html
+    assert "<mark>riboflavin</mark>" in html.lower()
+
+
+def test_no_results_suggest_other_words_and_the_faq_and_glossary(client: Client, loaded_site: None) -> None:
+    html = client.get("/search/?q=xylophone").content.decode()
+    assert "No results for “xylophone”" in html
+    assert "Try other words" in html
+    assert 'href="/faq/"' in html
+    assert 'href="/glossary/"' in html
+
+
+def test_the_query_is_shown_escaped(client: Client, loaded_site: None) -> None:
+    html = client.get("/search/", {"q": '"><script>alert(1)</script>'}).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_an_empty_search_shows_the_form(client: Client, loaded_site: None) -> None:
+    response = client.get("/search/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="q"' in html
+    assert "No results" not in html
+
+
+def test_the_search_box() -> None:
+    html = render_to_string("includes/search_box.html")
+    assert '<form class="search-box" role="search" action="/search/" method="get">' in html
+    assert '<label for="site-search">Search this site</label>' in html
+    assert 'type="search" name="q" id="site-search" maxlength="200"' in html
+    assert '<button type="submit">' in html
+
+
+def test_fts5_queries_are_quoted_words() -> None:
+    assert fts5_query("Riboflavin migraines") == '("riboflavin" "migraines")'
+    assert fts5_query("NEAR(a b) AND col:x* ^y") == '("near" "b" "col" "x" "y")'
+    assert fts5_query('x OR "y" -z') == '("x") OR ("y" NOT "z")'
+    assert fts5_query("a -b") == ""
+    assert fts5_query("is it safe") == '("safe")'
+    assert fts5_query("😀 \x00 ;--") == ""
