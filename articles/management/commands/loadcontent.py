@@ -62,6 +62,8 @@ class Command(BaseCommand):
         if self.verbosity >= 2:
             for decision in report.decisions:
                 self.stdout.write(f"{decision.outcome}: {decision.entry.describe()}")
+        if self.verbosity == 0:
+            return
         for kind, counts in report.counts_by_kind().items():
             prefix = "would be " if check else ""
             summary = ", ".join(
