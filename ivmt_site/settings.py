@@ -53,7 +53,10 @@ else:
     ALLOWED_HOSTS = [h.strip() for h in env_required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
     DATABASE_URL = env_required("DATABASE_URL")
 
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# Production keeps a connection open for a minute and checks it before reuse; debugging opens one per request.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if DEBUG else 60, conn_health_checks=True)
+}
 
 INSTALLED_APPS = [
     "ivmt_site.apps.IvmtAdminConfig",  # Django's admin, with the editors' review dashboard on its index
@@ -72,6 +75,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves /static/ itself (compressed, cached for ever under hashed names in production).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -132,15 +137,45 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "media/"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Production serves the files `collectstatic` wrote: hashed names and gzip/Brotli copies (WhiteNoise). While
+# debugging (and in the tests) the plain storage serves straight from static/, so nothing needs collecting.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+if not DEBUG:
+    # Production runs behind a proxy that terminates TLS and sets X-Forwarded-Proto (and overwrites any value
+    # a client sent). Plain-HTTP requests are redirected to HTTPS; cookies only travel over HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Asking browsers to preload HSTS is a commitment for the whole domain that is slow to undo, so it is the
+    # site owner's choice (DJANGO_HSTS_PRELOAD=true); until then Django's reminder about it is silenced.
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    # CSRF_TRUSTED_ORIGINS is not needed: the proxy passes the Host header through and X-Forwarded-Proto makes
+    # the request secure, so a form's Origin (https://<allowed host>) is the request's own origin.
 
 # Where `loadcontent` reads from unless told otherwise.
 CONTENT_DIR = BASE_DIR / "content"
