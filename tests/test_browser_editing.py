@@ -27,6 +27,17 @@ def browser() -> Iterator[Browser]:
         yield browser
 
 
+# What Chromium reports when the Content-Security-Policy refuses something on a page the editors use.
+CSP_ERRORS: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations() -> Iterator[None]:
+    CSP_ERRORS.clear()
+    yield
+    assert CSP_ERRORS == []
+
+
 def make_user(name: str, group: str) -> User:
     sync_groups(Group, Permission)  # a transactional test's database is flushed, data migrations included
     user = User.objects.create_user(name, password=PASSWORD, is_staff=True)
@@ -36,6 +47,7 @@ def make_user(name: str, group: str) -> User:
 
 def log_in(browser: Browser, base_url: str, username: str) -> Page:
     page = browser.new_context(base_url=base_url).new_page()
+    page.on("console", lambda m: CSP_ERRORS.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto("/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
