@@ -1,7 +1,6 @@
 """Articles (the topic pages, home and about), the references they cite, and the site disclaimer."""
 
 import re
-from datetime import date
 from typing import Any, ClassVar
 
 from django.db import models
@@ -258,10 +257,6 @@ class Article(LoadedFromFile, RenderedBody):
     @property
     def is_topic(self) -> bool:
         return self.slug not in {HOME_SLUG, ABOUT_SLUG}
-
-    @property
-    def review_overdue(self) -> bool:
-        return self.next_review_due < date.today()
 
     def latest_clinical_review(self) -> "ClinicalReview | None":
         return self.clinical_reviews.first()
