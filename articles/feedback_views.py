@@ -11,9 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from articles.models import Article, Feedback
+from ivmt_site.cache_guard import cache_call
+from ivmt_site.client_ip import client_ip
 
 COMMENT_MAX_CHARS = 1000
 # Long enough to write a few sentences at a slow pace (readers may be in the middle of a migraine), short
@@ -30,10 +33,9 @@ def client_rate_key(request: HttpRequest) -> str:
     """The cache key for this client's feedback count.
 
     The address is only ever seen as an HMAC keyed with SECRET_KEY, and that hash lives only in the cache for
-    the rate window: the database never holds anything that points back to a reader. REMOTE_ADDR is the
-    address of whatever connected to Django; behind a proxy that must be the client's real address.
+    the rate window: the database never holds anything that points back to a reader.
     """
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request)
     return "feedback-rate:" + salted_hmac("articles.feedback.rate", address, algorithm="sha256").hexdigest()
 
 
@@ -44,14 +46,19 @@ def over_rate_limit(request: HttpRequest) -> bool:
     keeps the count atomic in a shared cache such as Redis.
     """
     key = client_rate_key(request)
-    cache.add(key, 0, timeout=RATE_LIMIT_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The entry expired between add() and incr(): this post starts a new window.
-        cache.set(key, 1, timeout=RATE_LIMIT_WINDOW_SECONDS)
-        count = 1
-    return count > RATE_LIMIT_POSTS
+
+    def count_post() -> int:
+        cache.add(key, 0, timeout=RATE_LIMIT_WINDOW_SECONDS)
+        try:
+            return cache.incr(key)
+        except ValueError:
+            # The entry expired between add() and incr(): this post starts a new window.
+            cache.set(key, 1, timeout=RATE_LIMIT_WINDOW_SECONDS)
+            return 1
+
+    # With the cache unreachable the post is let through (and a warning logged): a reader is never refused
+    # because of our outage.
+    return cache_call("count feedback posts", count_post, 0) > RATE_LIMIT_POSTS
 
 
 def problem(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
@@ -74,6 +81,11 @@ def clean_comment(raw: str) -> str:
     return raw.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+# No CSRF token on the yes/no form: it is on every cached topic page, and a token would make each reader's
+# copy different. CSRF guards what a signed-in user may do; this form needs no sign-in and is open to anyone,
+# so a forged post could do nothing a direct one cannot (and it is rate-limited). The comment form that
+# follows, on an uncached page, keeps its token.
+@csrf_exempt
 @never_cache
 @require_POST
 def feedback(request: HttpRequest) -> HttpResponse:

@@ -1,6 +1,7 @@
 """Articles (the topic pages, home and about), the references they cite, and the site disclaimer."""
 
 import re
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.db import models
@@ -167,7 +168,19 @@ class RenderedBody(models.Model):
         return html
 
     def references(self) -> list[Reference]:
-        return references_in_order(self.reference_keys)
+        attached = getattr(self, "_attached_references", None)
+        return attached if attached is not None else references_in_order(self.reference_keys)
+
+
+def attach_references(bodies: Iterable[RenderedBody]) -> None:
+    """Fetch the references of many bodies in one query, for pages that list many (the FAQ): asked one by
+    one, the page's queries would grow with every answer."""
+    bodies = list(bodies)
+    by_key = Reference.objects.in_bulk(
+        {key for body in bodies for key in body.reference_keys}, field_name="key"
+    )
+    for body in bodies:
+        body._attached_references = [by_key[key] for key in body.reference_keys if key in by_key]
 
 
 _SECTION = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)

@@ -5,6 +5,7 @@ The choice is a cookie set by a plain form, so the switch works without JavaScri
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 THEME_COOKIE = "theme"
@@ -17,6 +18,9 @@ def theme_of(request: HttpRequest) -> str:
     return value if value in THEMES else "auto"
 
 
+# No CSRF token: the form is on every public page, and a token would give each reader their own copy of the
+# page, which could then not be cached. A forged post can only change how the site looks in that browser.
+@csrf_exempt
 @require_POST
 def set_theme(request: HttpRequest) -> HttpResponse:
     theme = request.POST.get("theme", "auto")

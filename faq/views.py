@@ -6,17 +6,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from articles.models import attach_references
 from faq.models import Category, Question
 
 
 def grouped(questions: QuerySet[Question]) -> list[Category]:
     """Categories that have any of `questions`, each with its own, in order."""
     questions = questions.order_by("order", "question")
-    return [
+    categories = [
         category
         for category in Category.objects.prefetch_related(Prefetch("questions", queryset=questions))
         if category.questions.all()
     ]
+    attach_references(question for category in categories for question in category.questions.all())
+    return categories
 
 
 def faq_index(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,7 @@
 """Settings for the IVMT patient-information site.
 
-Everything that differs between a laptop and production comes from the environment:
-DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL. With none of them set the site runs
+Everything that differs between a laptop and production comes from the environment: DJANGO_DEBUG,
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL. With none of them set the site runs
 locally on a SQLite file with development defaults. With DJANGO_DEBUG=false the others are required, and the
 site refuses to start without them rather than run in production on a development default.
 """
@@ -49,15 +49,43 @@ if DEBUG:
         "[::1]",
     ]
     DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 else:
     SECRET_KEY = env_required("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = [h.strip() for h in env_required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
     DATABASE_URL = env_required("DATABASE_URL")
+    # Required: every worker and server must see the same cached pages and the same content version, or an
+    # edit would show on one and not another.
+    REDIS_URL = env_required("REDIS_URL")
 
 # Production keeps a connection open for a minute and checks it before reuse; debugging opens one per request.
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if DEBUG else 60, conn_health_checks=True)
 }
+
+if REDIS_URL:
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Lets several sites (or test runs) share one Redis without seeing each other's keys.
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "ivmt"),
+            # A page is served from the database when Redis is away, so give up on it quickly: half a second
+            # to connect or answer, one retry, no back-off sleeps.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": Retry(NoBackoff(), 1)},
+        }
+    }
+else:
+    # One process (runserver, the tests): its own memory is the whole cache.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Public pages are cached whole (ivmt_site.page_cache). Each entry is dropped at once by any content change;
+# the timeout only bounds memory. CDNs may keep a page PAGE_CACHE_SHARED_MAX_AGE seconds before asking again.
+PAGE_CACHE_TIMEOUT = 24 * 60 * 60
+PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("DJANGO_CDN_MAX_AGE", "60"))
 
 INSTALLED_APPS = [
     "ivmt_site.apps.IvmtAdminConfig",  # Django's admin, with the editors' review dashboard on its index
@@ -80,6 +108,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "ivmt_site.permissions_policy.PermissionsPolicyMiddleware",
+    # Before sessions, CSRF and auth, so a cached page is served without touching the database. The
+    # middleware above still adds its headers to every cached answer.
+    "ivmt_site.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -99,6 +130,10 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "ivmt_site.client_ip.client_ip"
+# How many proxies in front of the site append to X-Forwarded-For (ivmt_site.client_ip). Production runs
+# behind one TLS proxy; set DJANGO_TRUSTED_PROXY_COUNT=2 behind a CDN and a proxy, 0 with none.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
 
 # The admin's address, e.g. DJANGO_ADMIN_PATH=editors-7f3a/ to keep it off the usual scanners' list.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"

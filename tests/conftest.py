@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 
@@ -15,6 +16,13 @@ from articles.models import Article, Disclaimer, GlossaryTerm, Reference
 from faq.models import Category, Question
 
 CONTENT_MODELS = (Reference, GlossaryTerm, Disclaimer, Category, Article, Question)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with no cached pages, content version or rate-limit counts from an earlier test."""
+    cache.clear()
+
 
 ARTICLE_TEMPLATE = """---
 title: {title}

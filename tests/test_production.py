@@ -20,6 +20,7 @@ HOST = "ivmt.example.org"
 def production_env(tmp_path: Path) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
     clean.pop("DATABASE_URL", None)
+    clean.pop("REDIS_URL", None)
     return {
         **clean,
         "DJANGO_SETTINGS_MODULE": "ivmt_site.settings",
@@ -28,6 +29,9 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "DJANGO_STATIC_ROOT": str(tmp_path / "staticfiles"),
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        # Keys of this test's own, so runs sharing the Redis never see each other's pages.
+        "DJANGO_CACHE_KEY_PREFIX": f"test-{secrets.token_hex(8)}",
     }
 
 

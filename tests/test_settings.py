@@ -13,15 +13,20 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "x" * 60,
     "DJANGO_ALLOWED_HOSTS": "ivmt.example.org",
     "DATABASE_URL": "sqlite:////tmp/ivmt-settings-test.sqlite3",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
 def run_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}
+    }
     code = (
         "import django; django.setup()\n"
         "from django.conf import settings as s\n"
-        "print(s.DEBUG, s.ALLOWED_HOSTS)"
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.CACHES['default']['BACKEND'].rsplit('.', 1)[-1])"
     )
     # A fresh interpreter: settings are read once per process.
     return subprocess.run(
@@ -38,15 +43,18 @@ def test_nothing_set_means_local_development() -> None:
     result = run_settings({})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("True")
+    assert result.stdout.strip().endswith("LocMemCache")  # one process, its own memory
 
 
 def test_production_mode_starts_with_everything_set() -> None:
     result = run_settings(PRODUCTION)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False ['ivmt.example.org']"
+    assert result.stdout.strip() == "False ['ivmt.example.org'] RedisCache"
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"]
+)
 def test_production_mode_refuses_to_start_without(missing: str) -> None:
     result = run_settings({k: v for k, v in PRODUCTION.items() if k != missing})
     assert result.returncode != 0

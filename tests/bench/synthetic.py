@@ -37,8 +37,9 @@ def write_synthetic_content(real_content: Path, target: Path, count: int) -> Pat
     for number in range(1, count + 1):
         source = sources[number % len(sources)]
         word = synthetic_word(number)
+        extra = f"\n\n## About this test page\n\nThis page is number {number}. Its test word is {word}.\n"
         page = frontmatter.Post(
-            f"{source.content}\n\n## About this test page\n\nThis page is number {number}. Its test word is {word}.\n",
+            source.content + extra,
             **{
                 **source.metadata,
                 "title": f"Test topic {number}",

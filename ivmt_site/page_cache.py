@@ -1,0 +1,159 @@
+"""Whole-page cache for public pages, shared by every worker and server through Redis in production.
+
+A cached page is stored under the current *content version*. Any change to content (an admin save, a history
+restore, `loadcontent`) sets a new version once its transaction commits, so every server's very next request
+misses and renders afresh; old entries are never read again and age out. Reader feedback is not content and
+leaves the version alone.
+
+The middleware sits before the session, CSRF and authentication middleware, so a hit costs two cache reads and
+no database query. Only anonymous GET/HEAD requests are served from the cache or stored, and only 200 answers
+that set no cookie and did not ask to stay uncached (never_cache). The key carries the host, the full path and
+the reader's theme, because the page's markup depends on all three.
+
+The cache is an optimisation: when it cannot be reached, pages are rendered from the database as if it were
+empty, and a warning is logged (ivmt_site.cache_guard).
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
+from django.utils.http import http_date
+
+from articles.theme import theme_of
+from ivmt_site.cache_guard import cache_call
+
+VERSION_KEY = "content-version"
+
+
+def content_version() -> str | None:
+    """The current content version: nanoseconds since the epoch when content last changed (or was first seen).
+
+    add() makes the first writer win when several servers start at once. None when the cache is unreachable.
+    """
+
+    def read() -> str:
+        cache.add(VERSION_KEY, str(time.time_ns()), timeout=None)
+        return cache.get(VERSION_KEY) or str(time.time_ns())
+
+    return cache_call("read content version", read, None)
+
+
+def new_content_version() -> None:
+    cache_call("set content version", lambda: cache.set(VERSION_KEY, str(time.time_ns()), timeout=None), None)
+
+
+def content_changed() -> None:
+    """Drop every cached page, on all servers: now, and again when the current transaction commits.
+
+    The second time matters: between the first and the commit another server may render the old content and
+    store it under the new version. The first makes the change show at once within the transaction's own
+    process, and costs nothing if the transaction rolls back.
+    """
+    new_content_version()
+    transaction.on_commit(new_content_version)
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    content: bytes
+    headers: dict[str, str]
+    last_modified: int  # seconds since the epoch
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.content)
+        for name, value in self.headers.items():
+            response[name] = value
+        return response
+
+
+def page_key(request: HttpRequest, version: str) -> str:
+    where = hashlib.sha256(f"{request.get_host()}\n{request.get_full_path()}".encode()).hexdigest()
+    return f"page:{version}:{theme_of(request)}:{where}"
+
+
+def may_use_cache(request: HttpRequest) -> bool:
+    """Anonymous reads only. Anyone with a session cookie may be staff; staff never share a cached page."""
+    return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def may_store(request: HttpRequest, response: HttpResponse) -> bool:
+    user = getattr(request, "user", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "Cache-Control" not in response  # views that set their own (never_cache) keep them
+        and not (user is not None and user.is_authenticated)
+    )
+
+
+def public_headers(response: HttpResponse) -> None:
+    """ETag and Cache-Control for a page anyone may see: browsers check back every time (a 304 is cheap),
+    shared caches such as a CDN may keep it PAGE_CACHE_SHARED_MAX_AGE seconds. Vary: Cookie because the theme
+    cookie changes the markup."""
+    set_response_etag(response)
+    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE)
+    patch_vary_headers(response, ["Cookie"])
+
+
+def stored_headers(response: HttpResponse) -> dict[str, str]:
+    return dict(response.items())
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not may_use_cache(request):
+            return self.private(request, self.get_response(request))
+        version = content_version()
+        key = page_key(request, version) if version else None
+        cached: CachedPage | None = cache_call("read page", lambda: cache.get(key), None) if key else None
+        if cached is not None:
+            return self.answer(request, cached.response(), cached.last_modified)
+
+        response = self.get_response(request)
+        if not may_store(request, response):
+            return self.private(request, response)
+        public_headers(response)
+        # The version is when content last changed, which is when this page's text last could have.
+        last_modified = int(version) // 1_000_000_000 if version else int(time.time())
+        response["Last-Modified"] = http_date(last_modified)
+        if key:
+            page = CachedPage(response.content, stored_headers(response), last_modified)
+            cache_call("store page", lambda: cache.set(key, page, timeout=settings.PAGE_CACHE_TIMEOUT), None)
+        return self.answer(request, response, last_modified)
+
+    @staticmethod
+    def answer(request: HttpRequest, response: HttpResponse, last_modified: int) -> HttpResponse:
+        """The page, or 304 Not Modified when the client's copy (If-None-Match/If-Modified-Since) is fresh."""
+        return get_conditional_response(
+            request, etag=response.get("ETag"), last_modified=last_modified, response=response
+        )
+
+    @staticmethod
+    def private(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        """Nothing a signed-in user sees may be kept by a shared cache."""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+
+def on_content_saved(**_: Any) -> None:
+    """Receiver of post_save and post_delete for every model in articles.apps.CONTENT_MODELS."""
+    content_changed()
