@@ -6,7 +6,7 @@ LOCK := .ci/requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint check postgres browser node lock clean
+.PHONY: install run serve-prod bench test lint check services postgres redis browser node lock clean
 
 install: $(VENV)/.installed
 
@@ -25,7 +25,20 @@ run: install
 	$(PY) manage.py loadcontent
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install browser node
+# Production mode locally: gunicorn on PostgreSQL and Redis at 127.0.0.1 (see .ci/serve-prod).
+serve-prod: install services
+	PORT=$(PORT) .ci/serve-prod
+
+# Benchmarks (wrk against gunicorn in production mode, the loader, search); writes tests/bench/results.md.
+bench: install services
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the benchmarks"; \
+	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(PY) -m tests.bench
+
+# The suite needs PostgreSQL and Redis on 127.0.0.1 whatever DATABASE_URL says: the several-server and
+# outage tests start gunicorn on them.
+test: install browser node services
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # axe-core for the accessibility tests, from npm, at the version in tests/package-lock.json.
@@ -53,9 +66,14 @@ check: install
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 
-# Starts PostgreSQL on 127.0.0.1:5432 (installing it if needed) for the PostgreSQL test run.
+# PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, each installed and started only if not running.
+services: postgres redis
+
 postgres:
 	.ci/start-postgres
+
+redis:
+	.ci/start-redis
 
 # Rewrites the lock from pyproject.toml's ranges in a scratch virtualenv.
 lock:
@@ -66,4 +84,4 @@ lock:
 	rm -rf /tmp/ivmt-lock
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .serve-prod

@@ -82,9 +82,10 @@ else:
     # One process (runserver, the tests): its own memory is the whole cache.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Public pages are cached whole (ivmt_site.page_cache). Each entry is dropped at once by any content change;
-# the timeout only bounds memory. CDNs may keep a page PAGE_CACHE_SHARED_MAX_AGE seconds before asking again.
-PAGE_CACHE_TIMEOUT = 24 * 60 * 60
+# Public pages are cached whole (ivmt_site.page_cache). Any content change drops them all at once; the timeout
+# covers the one case that cannot: a change saved while Redis was unreachable shows at most this long after
+# Redis returns. CDNs may keep a page PAGE_CACHE_SHARED_MAX_AGE seconds before asking again.
+PAGE_CACHE_TIMEOUT = 5 * 60
 PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("DJANGO_CDN_MAX_AGE", "60"))
 
 INSTALLED_APPS = [
@@ -215,7 +216,8 @@ if not DEBUG:
     # Production runs behind a proxy that terminates TLS and sets X-Forwarded-Proto (and overwrites any value
     # a client sent). Plain-HTTP requests are redirected to HTTPS; cookies only travel over HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = True
+    # Off only for `make serve-prod`, which serves plain HTTP on 127.0.0.1 with no proxy in front.
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_HTTPS_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60

@@ -19,3 +19,5 @@ urlpatterns = [
     path("faq/", include("faq.urls")),
     path("", include("articles.urls")),
 ]
+
+handler500 = "ivmt_site.errors.server_error"

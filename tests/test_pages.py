@@ -76,6 +76,20 @@ def test_server_error_page_shows_the_built_in_disclaimer(loaded_site: None, sett
     html = response.content.decode()
     assert "Something went wrong" in html
     assert "not medical advice" in disclaimer_section(html)
+    assert "RuntimeError" not in html and "Traceback" not in html
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_an_unreachable_database_gets_a_503_page_with_the_disclaimer(loaded_site: None, settings) -> None:
+    settings.ROOT_URLCONF = "tests.urls_failing"
+    response = Client(raise_request_exception=False).get("/database-down/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response["Cache-Control"] == "no-store"
+    html = response.content.decode()
+    assert "This page is not available right now" in html
+    assert "not medical advice" in disclaimer_section(html)
+    assert "5432" not in html and "OperationalError" not in html
 
 
 def test_pages_fall_back_to_the_built_in_disclaimer_when_the_database_has_none(

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.content_files import read_content
 from articles.content_sync import ContentConflict, ContentInvalid, Outcome, Prefer, SyncReport, sync_content
+from ivmt_site.page_cache import content_changed
 
 
 class Command(BaseCommand):
@@ -46,6 +47,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{conflict.report.count(Outcome.CONFLICT)} conflict(s); nothing was loaded."
             ) from None
+        if report.written:
+            # Saves already drop the cached pages (signals); this also covers rows written in bulk.
+            content_changed()
         self.write_report(report, check=check)
 
     def write_report(self, report: SyncReport, *, check: bool) -> None:
