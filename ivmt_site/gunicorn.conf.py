@@ -8,8 +8,13 @@ import os
 
 # Where to listen: the proxy forwards to this address.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers spend part of each request waiting on PostgreSQL or Redis: gunicorn's rule of 2 per core + 1.
+# Processes: gunicorn's rule of 2 per core + 1. Each runs a few threads, because a request spends part of its
+# time waiting on Redis or PostgreSQL, and threaded workers keep connections alive between requests (sync
+# workers close each one), which a proxy or CDN in front reuses.
 workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * multiprocessing.cpu_count() + 1)))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+keepalive = 5
 # The proxies trusted to say the request came over HTTPS (comma-separated addresses).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Access and error logs to stdout/stderr, for the service manager to collect.

@@ -15,6 +15,7 @@ empty, and a warning is logged (ivmt_site.cache_guard).
 """
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,12 +42,16 @@ VERSION_KEY = "content-version"
 def content_version() -> str | None:
     """The current content version: nanoseconds since the epoch when content last changed (or was first seen).
 
-    add() makes the first writer win when several servers start at once. None when the cache is unreachable.
+    One read when it exists; when it does not, add() makes the first writer win if several servers start at
+    once. None when the cache is unreachable.
     """
 
     def read() -> str:
-        cache.add(VERSION_KEY, str(time.time_ns()), timeout=None)
-        return cache.get(VERSION_KEY) or str(time.time_ns())
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, str(time.time_ns()), timeout=None)
+            version = cache.get(VERSION_KEY)
+        return version or str(time.time_ns())
 
     return cache_call("read content version", read, None)
 
@@ -77,6 +82,36 @@ class CachedPage:
         for name, value in self.headers.items():
             response[name] = value
         return response
+
+
+class RecentPages:
+    """This process's copies of pages it served lately, in front of the shared cache.
+
+    Entries are keyed by content version like the shared ones, so a copy is only used while the version read
+    from the shared cache (on every request) still matches: a change on any server is seen at once. It saves
+    fetching and unpickling the page from Redis on each hit. Oldest entries go first past `size`.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pages: dict[str, CachedPage] = {}
+        self._lock = threading.Lock()  # gthread workers serve several requests at once
+
+    def get(self, key: str) -> CachedPage | None:
+        return self._pages.get(key)
+
+    def put(self, key: str, page: CachedPage) -> None:
+        with self._lock:
+            self._pages[key] = page
+            while len(self._pages) > self.size:
+                del self._pages[next(iter(self._pages))]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+
+recent_pages = RecentPages(size=256)
 
 
 def page_key(request: HttpRequest, version: str) -> str:
@@ -122,7 +157,7 @@ class PageCacheMiddleware:
             return self.private(request, self.get_response(request))
         version = content_version()
         key = page_key(request, version) if version else None
-        cached: CachedPage | None = cache_call("read page", lambda: cache.get(key), None) if key else None
+        cached = self.cached_page(key) if key else None
         if cached is not None:
             return self.answer(request, cached.response(), cached.last_modified)
 
@@ -135,8 +170,18 @@ class PageCacheMiddleware:
         response["Last-Modified"] = http_date(last_modified)
         if key:
             page = CachedPage(response.content, stored_headers(response), last_modified)
+            recent_pages.put(key, page)
             cache_call("store page", lambda: cache.set(key, page, timeout=settings.PAGE_CACHE_TIMEOUT), None)
         return self.answer(request, response, last_modified)
+
+    @staticmethod
+    def cached_page(key: str) -> CachedPage | None:
+        page = recent_pages.get(key)
+        if page is None:
+            page = cache_call("read page", lambda: cache.get(key), None)
+            if page is not None:
+                recent_pages.put(key, page)
+        return page
 
     @staticmethod
     def answer(request: HttpRequest, response: HttpResponse, last_modified: int) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.forms.models import model_to_dict
 
 from articles.models import Article, Disclaimer, GlossaryTerm, Reference
 from faq.models import Category, Question
+from ivmt_site.page_cache import recent_pages
 
 CONTENT_MODELS = (Reference, GlossaryTerm, Disclaimer, Category, Article, Question)
 
@@ -22,6 +23,7 @@ CONTENT_MODELS = (Reference, GlossaryTerm, Disclaimer, Category, Article, Questi
 def empty_cache() -> None:
     """Each test starts with no cached pages, content version or rate-limit counts from an earlier test."""
     cache.clear()
+    recent_pages.clear()
 
 
 ARTICLE_TEMPLATE = """---

@@ -85,11 +85,14 @@ def manage(env: dict[str, str], *args: str, timeout: int = 300) -> str:
 class Gunicorn:
     env: dict[str, str]
     log: Path
+    workers: int | None = 1  # None: the config's default (2 per core + 1)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "Gunicorn":
-        env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "1"}
+        env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
+        if self.workers is not None:
+            env["GUNICORN_WORKERS"] = str(self.workers)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [

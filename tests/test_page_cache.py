@@ -88,6 +88,18 @@ def test_304_also_on_the_first_request_to_a_server(client: Client, loaded_site: 
     assert client.get("/faq/", headers={"If-None-Match": etag}).status_code == 304
 
 
+def test_a_new_version_set_by_another_server_is_seen_at_once(client: Client, loaded_site: None) -> None:
+    from django.core.cache import cache
+
+    from ivmt_site.page_cache import VERSION_KEY
+
+    client.get("/side-effects/")  # now in this process's recent pages and in the shared cache
+    cache.set(VERSION_KEY, "1")  # what content_changed() on another server does
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/side-effects/").status_code == 200
+    assert len(queries) > 0  # rendered again, not served from this process's copy
+
+
 def test_each_theme_is_cached_on_its_own(loaded_site: None) -> None:
     auto = Client().get("/side-effects/").content.decode()
     dark_client = Client()

@@ -1,0 +1,163 @@
+"""HTTP benchmark: wrk on loopback against gunicorn in production mode, on PostgreSQL and Redis.
+
+Each page's rate is compared with the same server's stylesheet (served by WhiteNoise from memory), measured
+in the same run: the machine is shared and noisy, so only the ratio is comparable between runs. Then a load
+run of 200 connections for 60 seconds over a mix of pages must finish without a single error.
+"""
+
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.bench.report import Bar, Section
+from tests.servers import HOST, POSTGRES, REDIS, Browser, Gunicorn, manage, postgres_database, production_env
+
+CONNECTIONS = 64
+DURATION_SECONDS = 10
+LOAD_CONNECTIONS = 200
+LOAD_SECONDS = 60
+PAGES = {
+    "article page (/side-effects/)": "/side-effects/",
+    "FAQ (/faq/)": "/faq/",
+    "search (/search/?q=magnesium)": "/search/?q=magnesium",
+}
+# The load run goes round these, one path per request.
+LOAD_MIX_LUA = """
+local paths = {"/", "/side-effects/", "/faq/", "/does-it-work/", "/glossary/", "/search/?q=magnesium",
+               "/cost-and-insurance/", "/who-should-not-have-it/"}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n % #paths) + 1])
+end
+"""
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int  # socket errors (connect, read, write, timeout) plus non-2xx/3xx answers
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def parse_wrk(output: str) -> WrkResult:
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.M))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return WrkResult(
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        p50_ms=_ms(latency["50"]),
+        p99_ms=_ms(latency["99"]),
+        requests=int(re.search(r"(\d+) requests in", output).group(1)),
+        errors=errors + (int(non_2xx.group(1)) if non_2xx else 0),
+    )
+
+
+def wrk(url: str, connections: int, seconds: int, script: Path | None = None) -> WrkResult:
+    command = [
+        "wrk",
+        "--latency",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "5s",
+    ]
+    command += ["-H", f"Host: {HOST}", "-H", "X-Forwarded-Proto: https", "-H", "X-Forwarded-For: 203.0.113.5"]
+    if script:
+        command += ["-s", str(script)]
+    result = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 60, check=True)
+    return parse_wrk(result.stdout)
+
+
+def run() -> Section:
+    section = Section(
+        f"HTTP: wrk, {CONNECTIONS} connections, {DURATION_SECONDS} s per URL",
+        ["URL", "requests/s", "p50 ms", "p99 ms", "errors", "rate / CSS rate"],
+    )
+    with tempfile.TemporaryDirectory(prefix="ivmt-bench-http-") as scratch, postgres_database() as name:
+        root = Path(scratch)
+        env = production_env(f"{POSTGRES}/{name}", REDIS, root / "static", root)
+        env["DJANGO_CACHE_KEY_PREFIX"] = f"bench-{secrets.token_hex(8)}"
+        manage(env, "migrate", "--no-input", "-v0")
+        manage(env, "loadcontent", "-v0")
+        manage(env, "collectstatic", "--no-input", "-v0")
+        css = next(p.name for p in (root / "static" / "css").glob("site.*.css") if p.name.count(".") == 2)
+        server = Gunicorn(env, root / "gunicorn.log", workers=None).start()
+        try:
+            base = f"http://127.0.0.1:{server.port}"
+            reader = Browser(server)
+            for path in [*PAGES.values(), f"/static/css/{css}"]:
+                assert reader.get(path).status == 200, path  # warm: each page is in the cache
+            baseline = wrk(f"{base}/static/css/{css}", CONNECTIONS, DURATION_SECONDS)
+            section.rows.append(row("stylesheet (baseline)", baseline, baseline))
+            results = {}
+            for label, path in PAGES.items():
+                results[label] = wrk(base + path, CONNECTIONS, DURATION_SECONDS)
+                section.rows.append(row(label, results[label], baseline))
+            article = results["article page (/side-effects/)"]
+            ratio = article.requests_per_second / baseline.requests_per_second
+            section.bars.append(
+                Bar("article page rate >= 0.7x the stylesheet's", f"{ratio:.2f}x", ratio >= 0.7)
+            )
+            section.bars.append(
+                Bar(
+                    f"article page p99 < 50 ms at {CONNECTIONS} connections",
+                    f"{article.p99_ms:.1f} ms",
+                    article.p99_ms < 50,
+                )
+            )
+
+            script = root / "mix.lua"
+            script.write_text(LOAD_MIX_LUA)
+            load = wrk(f"{base}/", LOAD_CONNECTIONS, LOAD_SECONDS, script)
+            section.rows.append(
+                row(
+                    f"load: 8 pages in turn, {LOAD_CONNECTIONS} connections, {LOAD_SECONDS} s", load, baseline
+                )
+            )
+            section.bars.append(
+                Bar(
+                    f"{LOAD_CONNECTIONS} connections for {LOAD_SECONDS} s: zero errors",
+                    f"{load.errors} errors in {load.requests} requests",
+                    load.errors == 0,
+                )
+            )
+        finally:
+            server.stop()
+        workers = len(re.findall(r"Booting worker", server.logged()))
+    section.notes += [
+        f"gunicorn in production mode, {workers} sync workers (2 per core + 1), PostgreSQL and Redis on "
+        "127.0.0.1, the real content loaded; wrk on the same machine, 2 threads. Every request carries "
+        "X-Forwarded-Proto: https as the TLS proxy would send.",
+        "Pages are warmed first, so these are cache hits: what a burst of readers from one link produces. "
+        "The stylesheet is the same server's, through the same middleware, served by WhiteNoise.",
+        "gunicorn's sync workers close the connection after each answer, so every request opens a new one.",
+    ]
+    return section
+
+
+def row(label: str, result: WrkResult, baseline: WrkResult) -> list[str]:
+    return [
+        label,
+        f"{result.requests_per_second:,.0f}",
+        f"{result.p50_ms:.1f}",
+        f"{result.p99_ms:.1f}",
+        str(result.errors),
+        f"{result.requests_per_second / baseline.requests_per_second:.2f}x",
+    ]
+
+
+if __name__ == "__main__":
+    sys.stdout.write(run().markdown())
