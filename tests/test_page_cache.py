@@ -2,10 +2,12 @@
 empty it, conditional requests get 304, staff never share a cached page, and a dead cache is only slower."""
 
 import logging
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import redis
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
@@ -14,6 +16,8 @@ from reversion.models import Version
 
 from articles.models import Article, GlossaryTerm, Reference
 from faq.models import Category, Question
+from ivmt_site.page_cache import recent_pages
+from tests import servers
 from tests.conftest import article_admin_form
 
 pytestmark = pytest.mark.django_db
@@ -244,10 +248,7 @@ def test_pages_are_served_from_the_database_when_the_cache_is_down(
 
     # A Redis nobody listens on: connections are refused at once.
     settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",
-        }
+        "default": {"BACKEND": "ivmt_site.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
     }
     cache_guard._last_warning = -float("inf")  # this test sees the first warning, whatever came before
     with caplog.at_level(logging.WARNING, logger="ivmt_site.cache_guard"):
@@ -260,3 +261,29 @@ def test_pages_are_served_from_the_database_when_the_cache_is_down(
     assert "Cache unavailable" in warnings[0].getMessage()
     # Feedback still works (its rate limit is skipped rather than the reader refused).
     assert client.post("/feedback/", {"page": "side-effects", "helpful": "yes"}).status_code == 200
+
+
+def test_pages_are_cached_in_the_real_redis(client: Client, loaded_site: None, settings) -> None:
+    from django.core.cache import cache
+
+    prefix = f"test-{secrets.token_hex(8)}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "ivmt_site.redis_cache.RedisCache",
+            "LOCATION": servers.REDIS,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    try:
+        client.get("/side-effects/")
+        recent_pages.clear()  # as on another server: only Redis has the page
+        with CaptureQueriesContext(connection) as queries:
+            assert "Side effects of IVMT" in client.get("/side-effects/").content.decode()
+        assert len(queries) == 0
+        # One redis-py client serves every operation (Django's own backend builds one per call).
+        assert cache._cache.get_client() is cache._cache.get_client()
+    finally:
+        # Only this test's keys (clear() would empty the whole Redis database, which others may be using).
+        shared = redis.Redis.from_url(servers.REDIS)
+        for key in shared.scan_iter(f"{prefix}:*"):
+            shared.delete(key)
