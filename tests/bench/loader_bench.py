@@ -101,4 +101,4 @@ if __name__ == "__main__":
     import tempfile
 
     with tempfile.TemporaryDirectory() as scratch:
-        print(run("postgres://postgres@127.0.0.1:5432/ivmt_bench", Path(scratch)).markdown())
+        sys.stdout.write(run("postgres://postgres@127.0.0.1:5432/ivmt_bench", Path(scratch)).markdown())

@@ -38,7 +38,8 @@ def write_synthetic_content(real_content: Path, target: Path, count: int) -> Pat
         source = sources[number % len(sources)]
         word = synthetic_word(number)
         page = frontmatter.Post(
-            f"{source.content}\n\n## About this test page\n\nThis page is number {number}. Its test word is {word}.\n",
+            f"{source.content}\n\n## About this test page\n\n"
+            f"This page is number {number}. Its test word is {word}.\n",
             **{
                 **source.metadata,
                 "title": f"Test topic {number}",
