@@ -72,13 +72,14 @@ def worker_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def map_in_processes[T, R](function: Callable[[T], R], items: Iterable[T]) -> list[R]:
-    """`[function(item) for item in items]`, spread over the machine's cores when there is enough work.
+def map_in_processes[T, R](function: Callable[[T], R], items: Iterable[T], *, parallel: bool) -> list[R]:
+    """`[function(item) for item in items]`, spread over the machine's cores when `parallel` and there is
+    enough work. Only commands ask for processes: forking inside a web server's worker is asking for trouble.
 
     `function` must be picklable and touch no database (a worker must not use the parent's connection).
     """
     items = list(items)
-    workers = min(worker_count(), len(items) // PARALLEL_MIN_JOBS)
+    workers = min(worker_count(), len(items) // PARALLEL_MIN_JOBS) if parallel else 1
     if workers < 2:
         return [function(item) for item in items]
     # Chunks of a few dozen keep the cost of passing work between processes small.
@@ -94,13 +95,18 @@ def _render_pair(pair: tuple[str, str], *, known_keys: Container[str]) -> Render
 
 def render_bodies(pairs: Sequence[tuple[str, str]], *, known_keys: Container[str]) -> list[RenderedBody]:
     """render_body for each (source, anchor_prefix), across processes when there are many."""
-    return map_in_processes(partial(_render_pair, known_keys=known_keys), pairs)
+    return map_in_processes(partial(_render_pair, known_keys=known_keys), pairs, parallel=True)
 
 
 def render_stored_bodies(
-    jobs: Sequence[BodyJob], *, known_keys: Container[str], matchers: Sequence[TermMatcher]
+    jobs: Sequence[BodyJob],
+    *,
+    known_keys: Container[str],
+    matchers: Sequence[TermMatcher],
+    parallel: bool,
 ) -> list[BodyRendering]:
-    return map_in_processes(partial(render_stored_body, known_keys=known_keys, matchers=matchers), jobs)
+    render = partial(render_stored_body, known_keys=known_keys, matchers=matchers)
+    return map_in_processes(render, jobs, parallel=parallel)
 
 
 def render_preview(text: str) -> str:

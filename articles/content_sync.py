@@ -179,7 +179,7 @@ def write_bodies(decisions: list[Decision], content: ContentSet, source_root: Pa
             )
         )
     renderings = render_stored_bodies(
-        jobs, known_keys=Reference.known_keys(), matchers=GlossaryTerm.matchers()
+        jobs, known_keys=Reference.known_keys(), matchers=GlossaryTerm.matchers(), parallel=True
     )
     created: dict[type[LoadedFromFile], list[LoadedFromFile]] = {}
     for decision, rendering in zip(applying, renderings, strict=True):
@@ -269,12 +269,15 @@ def sync_content(
         report.written = bool(written)
         if any(d.entry.model is GlossaryTerm for d in written):
             # Pages written in this run already saw the new glossary; the others need rendering again.
-            rerender_bodies(skip={(d.entry.model, d.entry.key) for d in written})
+            rerender_bodies(skip={(d.entry.model, d.entry.key) for d in written}, parallel=True)
     return report
 
 
-def rerender_bodies(skip: set[tuple[type, str]] = frozenset()) -> int:
-    """Render pages and answers again: their stored HTML links glossary terms as they were when saved."""
+def rerender_bodies(skip: set[tuple[type, str]] = frozenset(), *, parallel: bool = False) -> int:
+    """Render pages and answers again: their stored HTML links glossary terms as they were when saved.
+
+    `parallel` renders across processes (for commands; the admin calls this inside a web request).
+    """
     records: list[RenderedBody] = [
         record
         for model in BODY_MODELS
@@ -289,7 +292,7 @@ def rerender_bodies(skip: set[tuple[type, str]] = frozenset()) -> int:
         for record in records
     ]
     renderings = render_stored_bodies(
-        jobs, known_keys=Reference.known_keys(), matchers=GlossaryTerm.matchers()
+        jobs, known_keys=Reference.known_keys(), matchers=GlossaryTerm.matchers(), parallel=parallel
     )
     for record, rendering in zip(records, renderings, strict=True):
         record.prepared_rendering = rendering
