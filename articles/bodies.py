@@ -1,9 +1,19 @@
-"""Markdown bodies with citations: the step between a model's Markdown source and its stored HTML."""
+"""Markdown bodies with citations: the step between a model's Markdown source and its stored HTML.
 
-from collections.abc import Container
+Rendering is the loader's main cost (Markdown, then bleach, then glossary links and reading level), so the
+functions here touch no database: the loader can run them ahead of saving, in several processes at once, and
+hand the results to the models, which store them instead of rendering the same source again.
+"""
+
+import os
+from collections.abc import Callable, Container, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from articles.citations import link_citations
+from articles.glossary_links import TermMatcher, link_glossary_terms
+from articles.readability import PageReadability, page_readability
 from ivmt_site.rendering import render_markdown
 
 
@@ -16,6 +26,87 @@ class RenderedBody:
 def render_body(text: str, known_keys: Container[str], *, anchor_prefix: str = "ref-") -> RenderedBody:
     cited = link_citations(text, known_keys, anchor_prefix=anchor_prefix)
     return RenderedBody(html=render_markdown(cited.markdown), reference_keys=cited.keys)
+
+
+@dataclass(frozen=True)
+class BodyRendering:
+    """Everything a page or answer stores from its Markdown source: sanitized HTML with glossary links, the
+    references it cites and its reading level. `source` and `anchor_prefix` say what it was rendered from,
+    so that a model uses it only for exactly that source."""
+
+    source: str
+    anchor_prefix: str
+    html: str
+    reference_keys: tuple[str, ...]
+    readability: PageReadability
+
+
+@dataclass(frozen=True)
+class BodyJob:
+    source: str
+    anchor_prefix: str
+    # The body already rendered by render_body with the same references (the loader renders each body once,
+    # to check its links); None to render it here.
+    rendered: RenderedBody | None = None
+
+
+def render_stored_body(
+    job: BodyJob, *, known_keys: Container[str], matchers: Sequence[TermMatcher]
+) -> BodyRendering:
+    rendered = job.rendered or render_body(job.source, known_keys, anchor_prefix=job.anchor_prefix)
+    html = link_glossary_terms(rendered.html, matchers)
+    return BodyRendering(
+        source=job.source,
+        anchor_prefix=job.anchor_prefix,
+        html=html,
+        reference_keys=rendered.reference_keys,
+        readability=page_readability(html),
+    )
+
+
+# Below this many bodies, starting worker processes costs more than it saves.
+PARALLEL_MIN_JOBS = 40
+
+
+def worker_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def map_in_processes[T, R](function: Callable[[T], R], items: Iterable[T], *, parallel: bool) -> list[R]:
+    """`[function(item) for item in items]`, spread over the machine's cores when `parallel` and there is
+    enough work. Only commands ask for processes: forking inside a web server's worker is asking for trouble.
+
+    `function` must be picklable and touch no database (a worker must not use the parent's connection).
+    """
+    items = list(items)
+    workers = min(worker_count(), len(items) // PARALLEL_MIN_JOBS) if parallel else 1
+    if workers < 2:
+        return [function(item) for item in items]
+    # Chunks of a few dozen keep the cost of passing work between processes small.
+    chunksize = max(1, min(64, len(items) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, items, chunksize=chunksize))
+
+
+def _render_pair(pair: tuple[str, str], *, known_keys: Container[str]) -> RenderedBody:
+    source, anchor_prefix = pair
+    return render_body(source, known_keys, anchor_prefix=anchor_prefix)
+
+
+def render_bodies(pairs: Sequence[tuple[str, str]], *, known_keys: Container[str]) -> list[RenderedBody]:
+    """render_body for each (source, anchor_prefix), across processes when there are many."""
+    return map_in_processes(partial(_render_pair, known_keys=known_keys), pairs, parallel=True)
+
+
+def render_stored_bodies(
+    jobs: Sequence[BodyJob],
+    *,
+    known_keys: Container[str],
+    matchers: Sequence[TermMatcher],
+    parallel: bool,
+) -> list[BodyRendering]:
+    render = partial(render_stored_body, known_keys=known_keys, matchers=matchers)
+    return map_in_processes(render, jobs, parallel=parallel)
 
 
 def render_preview(text: str) -> str:

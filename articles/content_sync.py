@@ -25,10 +25,16 @@ from pathlib import Path
 import reversion
 from django.db import transaction
 
-from articles.content_files import ContentError, ContentSet, Entry
+from articles.bodies import BodyJob, render_stored_bodies
+from articles.content_files import ContentError, ContentSet, Entry, StoredHtml
 from articles.fingerprints import fingerprint
-from articles.models import Article, GlossaryTerm, LoadedFromFile
+from articles.models import Article, GlossaryTerm, LoadedFromFile, Reference, RenderedBody
 from faq.models import Question
+from ivmt_site.rendering import normalize_source
+
+BODY_MODELS: tuple[type[RenderedBody], ...] = (Article, Question)
+# Rows per INSERT when pages are created in bulk.
+BULK_BATCH_SIZE = 500
 
 
 class Outcome(StrEnum):
@@ -113,26 +119,107 @@ def plan(content: ContentSet) -> SyncReport:
     return report
 
 
-def write(decision: Decision, source_root: Path) -> None:
+def applied_record(decision: Decision, source_root: Path) -> LoadedFromFile:
+    """The decision's record (a new one when created) with its file applied and checked; not yet saved."""
     entry = decision.entry
     record = decision.record
     if decision.outcome is Outcome.CREATED:
         record = entry.model(**{entry.model.KEY_FIELD: entry.key})
-    elif decision.outcome is not Outcome.UPDATED:
-        if decision.outcome is Outcome.UNCHANGED and record.loaded_fingerprint != record.fingerprint():
-            # File and record agree but were changed the same way on both sides: note that they are in step.
-            type(record).objects.filter(pk=record.pk).update(loaded_fingerprint=record.fingerprint())
-        if decision.resolved is Prefer.ADMIN:
-            # The admin side won: this file version has been seen, so the next load reports "kept".
-            type(record).objects.filter(pk=record.pk).update(loaded_fingerprint=fingerprint(entry.values))
-        return
+    assert record is not None
     record.apply_content(entry.values)
     record.source_path = str(
         entry.path.relative_to(source_root.parent) if entry.path.is_absolute() else entry.path
     )
     record.loaded_fingerprint = fingerprint(entry.values)
     record.full_clean(exclude=[entry.model.KEY_FIELD] if decision.outcome is Outcome.UPDATED else None)
-    record.save()
+    return record
+
+
+def note_in_step(decision: Decision) -> None:
+    """Bookkeeping for a record whose file is not applied: remember which file version has been seen."""
+    record = decision.record
+    assert record is not None
+    if decision.outcome is Outcome.UNCHANGED and record.loaded_fingerprint != record.fingerprint():
+        # File and record agree but were changed the same way on both sides: note that they are in step.
+        type(record).objects.filter(pk=record.pk).update(loaded_fingerprint=record.fingerprint())
+    if decision.resolved is Prefer.ADMIN:
+        # The admin side won: this file version has been seen, so the next load reports "kept".
+        type(record).objects.filter(pk=record.pk).update(
+            loaded_fingerprint=fingerprint(decision.entry.values)
+        )
+
+
+def applies_file(decision: Decision) -> bool:
+    return decision.outcome in (Outcome.CREATED, Outcome.UPDATED)
+
+
+def write(decision: Decision, source_root: Path) -> None:
+    if applies_file(decision):
+        applied_record(decision, source_root).save()
+    else:
+        note_in_step(decision)
+
+
+def write_bodies(decisions: list[Decision], content: ContentSet, source_root: Path) -> None:
+    """Write pages and FAQ answers: every body to store is rendered first, all at once (across processes when
+    there are many, reusing the rendering made to check its links), and new records are inserted in bulk.
+
+    Runs after the references and the glossary are written: bodies are rendered with them as they now are.
+    """
+    applying = [d for d in decisions if applies_file(d)]
+    jobs = []
+    for decision in applying:
+        entry = decision.entry
+        assert entry.body_field is not None
+        jobs.append(
+            BodyJob(
+                entry.values[entry.body_field],
+                entry.anchor_prefix,
+                rendered=content.rendered.get((entry.model, entry.key)),
+            )
+        )
+    renderings = render_stored_bodies(
+        jobs, known_keys=Reference.known_keys(), matchers=GlossaryTerm.matchers(), parallel=True
+    )
+    created: dict[type[LoadedFromFile], list[LoadedFromFile]] = {}
+    for decision, rendering in zip(applying, renderings, strict=True):
+        record = applied_record(decision, source_root)
+        assert isinstance(record, RenderedBody)
+        record.prepared_rendering = rendering
+        if decision.outcome is Outcome.UPDATED:
+            record.save()
+        else:
+            record.prepare_body()  # what save() would do before inserting; bulk_create does not call save()
+            created.setdefault(type(record), []).append(record)
+    for model, records in created.items():
+        model.objects.bulk_create(records, batch_size=BULK_BATCH_SIZE)
+        # bulk_create sends no post_save signal, so the revision is told about each new record here.
+        for record in records:
+            reversion.add_to_revision(record)
+    for decision in decisions:
+        if not applies_file(decision):
+            note_in_step(decision)
+
+
+def stored_html() -> StoredHtml:
+    """For read_content: the HTML stored for each page and answer whose body is exactly the file's.
+
+    An unchanged body then needs no rendering for its links to be checked: its stored HTML (rendered from
+    that same body on its last save) links to the same pages.
+    """
+    stored: dict[tuple[type[LoadedFromFile], str], tuple[str, str]] = {}
+    for model in BODY_MODELS:
+        rows = model.objects.values_list(model.KEY_FIELD, model.SOURCE_FIELD, model.HTML_FIELD)
+        for key, source, html in rows.iterator(chunk_size=2000):
+            stored[model, key] = (source, html)
+
+    def lookup(entry: Entry) -> str | None:
+        found = stored.get((entry.model, entry.key))
+        if found is None or entry.body_field is None or found[0] != entry.values[entry.body_field]:
+            return None
+        return found[1]
+
+    return lookup
 
 
 def settle(decision: Decision, prefer: Prefer) -> Decision:
@@ -175,21 +262,39 @@ def sync_content(
         with reversion.create_revision():
             reversion.set_comment(LOAD_COMMENT)
             for decision in report.decisions:
-                write(decision, source_root)
+                if decision.entry.model not in BODY_MODELS:
+                    write(decision, source_root)
+            write_bodies([d for d in report.decisions if d.entry.model in BODY_MODELS], content, source_root)
         written = [d for d in report.decisions if d.outcome in (Outcome.CREATED, Outcome.UPDATED)]
         report.written = bool(written)
         if any(d.entry.model is GlossaryTerm for d in written):
             # Pages written in this run already saw the new glossary; the others need rendering again.
-            rerender_bodies(skip={(d.entry.model, d.entry.key) for d in written})
+            rerender_bodies(skip={(d.entry.model, d.entry.key) for d in written}, parallel=True)
     return report
 
 
-def rerender_bodies(skip: set[tuple[type, str]] = frozenset()) -> int:
-    """Render pages and answers again: their stored HTML links glossary terms as they were when saved."""
-    count = 0
-    for model in (Article, Question):
-        for record in model.objects.all():
-            if (model, record.slug) not in skip:
-                record.save()
-                count += 1
-    return count
+def rerender_bodies(skip: set[tuple[type, str]] = frozenset(), *, parallel: bool = False) -> int:
+    """Render pages and answers again: their stored HTML links glossary terms as they were when saved.
+
+    `parallel` renders across processes (for commands; the admin calls this inside a web request).
+    """
+    records: list[RenderedBody] = [
+        record
+        for model in BODY_MODELS
+        for record in model.objects.all()
+        if (model, getattr(record, model.KEY_FIELD)) not in skip
+    ]
+    jobs = [
+        BodyJob(
+            normalize_source(getattr(record, record.SOURCE_FIELD)),
+            record.anchor_prefix_for(getattr(record, type(record).KEY_FIELD)),
+        )
+        for record in records
+    ]
+    renderings = render_stored_bodies(
+        jobs, known_keys=Reference.known_keys(), matchers=GlossaryTerm.matchers(), parallel=parallel
+    )
+    for record, rendering in zip(records, renderings, strict=True):
+        record.prepared_rendering = rendering
+        record.save()
+    return len(records)

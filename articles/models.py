@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from markdownx.models import MarkdownxField
 
-from articles.bodies import render_body
+from articles.bodies import BodyJob, BodyRendering, render_body, render_stored_body
 from articles.fingerprints import fingerprint
-from articles.glossary_links import TermMatcher, link_glossary_terms
-from articles.readability import page_readability
+from articles.glossary_links import TermMatcher
 from ivmt_site.rendering import normalize_source
 
 HOME_SLUG = "home"
@@ -142,6 +141,9 @@ def references_in_order(keys: list[str]) -> list[Reference]:
 class RenderedBody(models.Model):
     """A Markdown source rendered on save into stored HTML, with its citations and reading level."""
 
+    SOURCE_FIELD: ClassVar[str] = "body"
+    HTML_FIELD: ClassVar[str] = "body_html"
+
     reference_keys = models.JSONField(default=list, editable=False)
     reading_grade = models.FloatField(
         null=True, editable=False, help_text="Flesch-Kincaid grade of the text."
@@ -155,17 +157,36 @@ class RenderedBody(models.Model):
     class Meta:
         abstract = True
 
+    # Set by the loader: this body rendered ahead of saving (it renders many at once, across processes).
+    # Used only when it was rendered from exactly the source being saved.
+    prepared_rendering: BodyRendering | None = None
+
+    @classmethod
+    def anchor_prefix_for(cls, key: str) -> str:
+        """How the reference anchors of the record keyed `key` start."""
+        return "ref-"
+
     def render_source(self, source: str, *, anchor_prefix: str = "ref-") -> str:
         """Render `source`, note its citations and reading level, and return the HTML to store."""
-        rendered = render_body(source, Reference.known_keys(), anchor_prefix=anchor_prefix)
-        html = link_glossary_terms(rendered.html, GlossaryTerm.matchers())
-        self.reference_keys = list(rendered.reference_keys)
-        reading = page_readability(html)
+        rendering = self.prepared_rendering
+        if rendering is None or (rendering.source, rendering.anchor_prefix) != (source, anchor_prefix):
+            rendering = render_stored_body(
+                BodyJob(source, anchor_prefix),
+                known_keys=Reference.known_keys(),
+                matchers=GlossaryTerm.matchers(),
+            )
+        self.prepared_rendering = None  # a later save renders afresh: glossary or references may change
+        self.reference_keys = list(rendering.reference_keys)
+        reading = rendering.readability
         self.reading_grade = reading.main.grade if reading.main else None
         self.smog_index = reading.main.smog if reading.main else None
         self.key_points_grade = reading.key_points.grade if reading.key_points else None
         self.care_card_grade = reading.hardest_care_card.grade if reading.hardest_care_card else None
-        return html
+        return rendering.html
+
+    def prepare_body(self) -> None:
+        """Derive the stored fields from the Markdown source: what save() does before writing."""
+        raise NotImplementedError
 
     def references(self) -> list[Reference]:
         attached = getattr(self, "_attached_references", None)
@@ -251,10 +272,13 @@ class Article(LoadedFromFile, RenderedBody):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def prepare_body(self) -> None:
         self.body = normalize_source(self.body)
         self.body_html = self.render_source(self.body)
         self.contents = contents_of(self.body_html)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.prepare_body()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -31,6 +31,8 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
 
 class Question(LoadedFromFile, RenderedBody):
+    SOURCE_FIELD = "answer"
+    HTML_FIELD = "answer_html"
     CONTENT_FIELDS = ("question", "category", "order", "status", "answer")
 
     slug = models.SlugField(max_length=80, unique=True, help_text="The answer's anchor: /faq/#slug")
@@ -52,10 +54,14 @@ class Question(LoadedFromFile, RenderedBody):
     def __str__(self) -> str:
         return self.question
 
+    @classmethod
+    def anchor_prefix_for(cls, key: str) -> str:
+        # Every answer shares the FAQ page, so its reference anchors carry its own slug.
+        return f"ref-{key}-"
+
     @property
     def reference_anchor_prefix(self) -> str:
-        # Every answer shares the FAQ page, so its reference anchors carry its own slug.
-        return f"ref-{self.slug}-"
+        return self.anchor_prefix_for(self.slug)
 
     def content_values(self) -> dict[str, Any]:
         values = super().content_values()
@@ -67,9 +73,12 @@ class Question(LoadedFromFile, RenderedBody):
         self.category = Category.objects.get(slug=values.pop("category"))
         super().apply_content(values)
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def prepare_body(self) -> None:
         self.answer = normalize_source(self.answer)
         self.answer_html = self.render_source(self.answer, anchor_prefix=self.reference_anchor_prefix)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.prepare_body()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -7,7 +7,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.content_files import read_content
-from articles.content_sync import ContentConflict, ContentInvalid, Outcome, Prefer, SyncReport, sync_content
+from articles.content_sync import (
+    ContentConflict,
+    ContentInvalid,
+    Outcome,
+    Prefer,
+    SyncReport,
+    stored_html,
+    sync_content,
+)
 from ivmt_site.page_cache import content_changed
 
 
@@ -30,8 +38,10 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         root = Path(content or settings.CONTENT_DIR)
         try:
+            # Bodies already in the database as the files have them are not rendered again to check links.
+            files = read_content(root, stored_html=stored_html())
             report = sync_content(
-                read_content(root), source_root=root, dry_run=check, prefer=Prefer(prefer) if prefer else None
+                files, source_root=root, dry_run=check, prefer=Prefer(prefer) if prefer else None
             )
         except ContentInvalid as invalid:
             for error in invalid.errors:
