@@ -287,3 +287,12 @@ def test_pages_are_cached_in_the_real_redis(client: Client, loaded_site: None, s
         shared = redis.Redis.from_url(servers.REDIS)
         for key in shared.scan_iter(f"{prefix}:*"):
             shared.delete(key)
+
+
+def test_head_requests_share_the_cached_page(client: Client, loaded_site: None) -> None:
+    page = client.get("/faq/")
+    with CaptureQueriesContext(connection) as queries:
+        head = client.head("/faq/")
+    assert len(queries) == 0
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == page["ETag"]
