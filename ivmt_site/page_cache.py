@@ -39,25 +39,26 @@ from ivmt_site.cache_guard import cache_call
 VERSION_KEY = "content-version"
 
 
-def content_version() -> str | None:
+def content_version() -> int | None:
     """The current content version: nanoseconds since the epoch when content last changed (or was first seen).
 
     One read when it exists; when it does not, add() makes the first writer win if several servers start at
     once. None when the cache is unreachable.
     """
 
-    def read() -> str:
+    # An int: Django's Redis backend stores ints as they are, without pickling, and this is read per request.
+    def read() -> int:
         version = cache.get(VERSION_KEY)
         if version is None:
-            cache.add(VERSION_KEY, str(time.time_ns()), timeout=None)
+            cache.add(VERSION_KEY, time.time_ns(), timeout=None)
             version = cache.get(VERSION_KEY)
-        return version or str(time.time_ns())
+        return version or time.time_ns()
 
     return cache_call("read content version", read, None)
 
 
 def new_content_version() -> None:
-    cache_call("set content version", lambda: cache.set(VERSION_KEY, str(time.time_ns()), timeout=None), None)
+    cache_call("set content version", lambda: cache.set(VERSION_KEY, time.time_ns(), timeout=None), None)
 
 
 def content_changed() -> None:
@@ -114,7 +115,7 @@ class RecentPages:
 recent_pages = RecentPages(size=256)
 
 
-def page_key(request: HttpRequest, version: str) -> str:
+def page_key(request: HttpRequest, version: int) -> str:
     where = hashlib.sha256(f"{request.get_host()}\n{request.get_full_path()}".encode()).hexdigest()
     return f"page:{version}:{theme_of(request)}:{where}"
 
@@ -166,7 +167,7 @@ class PageCacheMiddleware:
             return self.private(request, response)
         public_headers(response)
         # The version is when content last changed, which is when this page's text last could have.
-        last_modified = int(version) // 1_000_000_000 if version else int(time.time())
+        last_modified = version // 1_000_000_000 if version else int(time.time())
         response["Last-Modified"] = http_date(last_modified)
         if key:
             page = CachedPage(response.content, stored_headers(response), last_modified)

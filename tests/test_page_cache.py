@@ -98,7 +98,7 @@ def test_a_new_version_set_by_another_server_is_seen_at_once(client: Client, loa
     from ivmt_site.page_cache import VERSION_KEY
 
     client.get("/side-effects/")  # now in this process's recent pages and in the shared cache
-    cache.set(VERSION_KEY, "1")  # what content_changed() on another server does
+    cache.set(VERSION_KEY, 1)  # what content_changed() on another server does
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/side-effects/").status_code == 200
     assert len(queries) > 0  # rendered again, not served from this process's copy
