@@ -49,10 +49,14 @@ def content_version() -> int | None:
     # An int: Django's Redis backend stores ints as they are, without pickling, and this is read per request.
     def read() -> int:
         version = cache.get(VERSION_KEY)
+        if isinstance(version, int):
+            return version
         if version is None:
             cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-            version = cache.get(VERSION_KEY)
-        return version or time.time_ns()
+        else:  # a value this code did not write (an older release's): replace it rather than fail
+            cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+        return version if isinstance(version, int) else time.time_ns()
 
     return cache_call("read content version", read, None)
 

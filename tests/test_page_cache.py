@@ -104,6 +104,19 @@ def test_a_new_version_set_by_another_server_is_seen_at_once(client: Client, loa
     assert len(queries) > 0  # rendered again, not served from this process's copy
 
 
+def test_a_version_value_this_code_did_not_write_is_replaced(client: Client, loaded_site: None) -> None:
+    from django.core.cache import cache
+
+    from ivmt_site.page_cache import VERSION_KEY
+
+    cache.set(VERSION_KEY, "1764000000000000000")  # as an earlier release stored it
+    assert client.get("/side-effects/").status_code == 200
+    assert isinstance(cache.get(VERSION_KEY), int)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/side-effects/").status_code == 200
+    assert len(queries) == 0
+
+
 def test_each_theme_is_cached_on_its_own(loaded_site: None) -> None:
     auto = Client().get("/side-effects/").content.decode()
     dark_client = Client()
