@@ -357,6 +357,13 @@ def test_postgresql_finds_matches_through_the_gin_indexes(loaded_site: None) -> 
             {"query": "riboflavin", "published": "published", "limit": 20, "options": ""},
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
+        # Ranking reads the vector of every match: it is kept in the row, not fetched from the TOAST table.
+        cursor.execute(
+            "SELECT c.relname, a.attstorage FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "WHERE a.attname = 'search_vector' AND c.relkind = 'r'"
+        )
+        storage = dict(cursor.fetchall())
+    assert storage == {"articles_article": "m", "faq_question": "m", "articles_glossaryterm": "m"}
     for index in (
         "articles_article_search_vector",
         "faq_question_search_vector",

@@ -4,6 +4,11 @@ The text is derived on save (articles.search_text); this fills it for the rows a
 each table also gets `search_vector`, a stored generated tsvector column (title weighted A, text weighted B)
 with a GIN index: the database keeps it in step with every write, bulk or not. Django does not know the column;
 articles.search queries it with raw SQL. SQLite has no to_tsvector, so there the search builds an FTS5 table.
+
+The vector has STORAGE MAIN: kept in the row (compressed if that helps) rather than moved out to the TOAST
+table, unless the row would not fit a page. A common word matches most pages and every match is ranked from
+its vector; fetching 10,000 vectors out of line made such a search about three times slower (110 ms against
+30 ms for the scan and ts_rank, measured on this machine).
 """
 
 from django.db import migrations, models
@@ -20,6 +25,7 @@ POSTGRESQL_FORWARD = [
         || setweight(to_tsvector('english'::regconfig, search_text), 'B')
     ) STORED
     """,
+    "ALTER TABLE articles_article ALTER COLUMN search_vector SET STORAGE MAIN",
     "CREATE INDEX articles_article_search_vector ON articles_article USING gin (search_vector)",
     """
     ALTER TABLE articles_glossaryterm ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
@@ -27,6 +33,7 @@ POSTGRESQL_FORWARD = [
         || setweight(to_tsvector('english'::regconfig, search_text), 'B')
     ) STORED
     """,
+    "ALTER TABLE articles_glossaryterm ALTER COLUMN search_vector SET STORAGE MAIN",
     "CREATE INDEX articles_glossaryterm_search_vector ON articles_glossaryterm USING gin (search_vector)",
 ]
 POSTGRESQL_BACKWARD = [
@@ -78,6 +85,7 @@ class Migration(migrations.Migration):
                 default="", editable=False, help_text="The plain text site search indexes, derived on save."
             ),
         ),
-        migrations.RunPython(fill_search_text, migrations.RunPython.noop),
+        # The column first, then the text: rows written after SET STORAGE MAIN keep their vector in the table.
         migrations.RunPython(run_on_postgresql(POSTGRESQL_FORWARD), run_on_postgresql(POSTGRESQL_BACKWARD)),
+        migrations.RunPython(fill_search_text, migrations.RunPython.noop),
     ]

@@ -13,6 +13,7 @@ POSTGRESQL_FORWARD = [
         || setweight(to_tsvector('english'::regconfig, search_text), 'B')
     ) STORED
     """,
+    "ALTER TABLE faq_question ALTER COLUMN search_vector SET STORAGE MAIN",
     "CREATE INDEX faq_question_search_vector ON faq_question USING gin (search_vector)",
 ]
 POSTGRESQL_BACKWARD = ["ALTER TABLE faq_question DROP COLUMN search_vector"]
@@ -50,6 +51,7 @@ class Migration(migrations.Migration):
                 default="", editable=False, help_text="The plain text site search indexes, derived on save."
             ),
         ),
-        migrations.RunPython(fill_search_text, migrations.RunPython.noop),
+        # The column first, then the text: rows written after SET STORAGE MAIN keep their vector in the table.
         migrations.RunPython(run_on_postgresql(POSTGRESQL_FORWARD), run_on_postgresql(POSTGRESQL_BACKWARD)),
+        migrations.RunPython(fill_search_text, migrations.RunPython.noop),
     ]
