@@ -189,7 +189,8 @@ def write_bodies(decisions: list[Decision], content: ContentSet, source_root: Pa
         if decision.outcome is Outcome.UPDATED:
             record.save()
         else:
-            record.prepare_body()  # what save() would do before inserting; bulk_create does not call save()
+            # What save() would do before inserting: bulk_create does not call save().
+            record.render_stored_fields()
             created.setdefault(type(record), []).append(record)
     for model, records in created.items():
         model.objects.bulk_create(records, batch_size=BULK_BATCH_SIZE)

@@ -12,6 +12,7 @@ from markdownx.models import MarkdownxField
 from articles.bodies import BodyJob, BodyRendering, render_body, render_stored_body
 from articles.fingerprints import fingerprint
 from articles.glossary_links import TermMatcher
+from articles.search_text import glossary_search_text, page_search_text
 from ivmt_site.rendering import normalize_source
 
 HOME_SLUG = "home"
@@ -113,6 +114,9 @@ class GlossaryTerm(LoadedFromFile):
     aliases = models.JSONField(
         default=list, blank=True, help_text='Other words for it, e.g. ["low blood pressure"].'
     )
+    search_text = models.TextField(
+        default="", editable=False, help_text="The plain text site search indexes, derived on save."
+    )
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -120,6 +124,14 @@ class GlossaryTerm(LoadedFromFile):
 
     def __str__(self) -> str:
         return self.term
+
+    def render_stored_fields(self) -> None:
+        """Fill the fields derived from the sources. save() calls this; bulk writes must call it first."""
+        self.search_text = glossary_search_text(self.definition, self.aliases)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.render_stored_fields()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return f"{reverse('articles:glossary')}#{self.slug}"
@@ -184,7 +196,7 @@ class RenderedBody(models.Model):
         self.care_card_grade = reading.hardest_care_card.grade if reading.hardest_care_card else None
         return rendering.html
 
-    def prepare_body(self) -> None:
+    def render_stored_fields(self) -> None:
         """Derive the stored fields from the Markdown source: what save() does before writing."""
         raise NotImplementedError
 
@@ -254,6 +266,9 @@ class Article(LoadedFromFile, RenderedBody):
     contents = models.JSONField(
         default=list, editable=False, help_text="The page's sections, for its contents list."
     )
+    search_text = models.TextField(
+        default="", editable=False, help_text="The plain text site search indexes, derived on save."
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -272,13 +287,19 @@ class Article(LoadedFromFile, RenderedBody):
     def __str__(self) -> str:
         return self.title
 
-    def prepare_body(self) -> None:
+    def render_stored_fields(self) -> None:
+        """Fill every field derived from the sources: HTML, citations, reading level, contents, search text.
+
+        save() calls this. A bulk write (bulk_create, bulk_update: they skip save()) must call it on each
+        object first, and bulk_update must list the derived fields too.
+        """
         self.body = normalize_source(self.body)
         self.body_html = self.render_source(self.body)
         self.contents = contents_of(self.body_html)
+        self.search_text = page_search_text(self.summary, self.body_html)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.prepare_body()
+        self.render_stored_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -1,24 +1,32 @@
 """Site search over published pages, published FAQ answers and the glossary.
 
-One interface, `search()`, with a backend per database vendor: PostgreSQL full-text search, or an SQLite FTS5
-table built for the query. Both index the same documents, built here in Python (the plain text of the stored,
-sanitized HTML), so both answer with the same kinds of results and the same shape of snippet.
+One interface, `search()`, with a backend per database vendor: PostgreSQL full-text search, or SQLite FTS5.
+Both search the same documents: a record's title and the plain text of its stored, sanitized HTML, which is
+derived when the record is saved (`search_text`, see articles.search_text), so both answer with the same kinds
+of results and the same shape of snippet, and a search parses no HTML.
 
-The site has a few dozen public documents, so indexing them per query costs a few milliseconds and needs no
-extra table, migration or signal to keep in step with the admin and `loadcontent`.
+On PostgreSQL each table has a stored generated tsvector column with a GIN index (migration articles 0008 and
+faq 0004): one query finds the matches through the indexes, ranks them from the stored vectors, and builds
+snippets for the rows shown only. On SQLite (the development database) an FTS5 table is filled from the stored
+text inside the database for each query.
 """
 
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Literal
 
 from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, GlossaryTerm
-from faq.models import Question
+from articles.models import Article, GlossaryTerm, Status
+from articles.search_text import MARK_END as _MARK_END
+from articles.search_text import MARK_START as _MARK_START
+from articles.search_text import clean_text as _clean
+from articles.search_text import html_to_text
+from faq.models import Category, Question
+
+__all__ = ["MAX_QUERY_LENGTH", "SearchResult", "fts5_query", "html_to_text", "search"]
 
 Kind = Literal["page", "faq", "glossary"]
 
@@ -26,10 +34,8 @@ Kind = Literal["page", "faq", "glossary"]
 # hostile input from costing anything.
 MAX_QUERY_LENGTH = 200
 
-# Match markers put into snippets by the database. Private-use characters never occur in the site's text (they
-# are removed from it and from the query), so they can be swapped for <mark> after the text is escaped.
-_MARK_START = "\ue000"
-_MARK_END = "\ue001"
+# Snippets come back from the database with _MARK_START/_MARK_END around matches: private-use characters that
+# never occur in the indexed text or the query (clean_text removes them), swapped for <mark> after escaping.
 _ELLIPSIS = "…"
 _SNIPPET_WORDS = 24
 
@@ -48,10 +54,10 @@ _STOP_WORDS = frozenset(
 
 # Words: letters and digits, as FTS5's unicode61 tokenizer splits them (it treats "_" as a separator).
 _WORD = re.compile(r"[^\W_]+")
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr "
-    "li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
-)
+
+# The kinds in the order results of equal rank are listed, and the model behind each.
+_KINDS: dict[int, Kind] = {1: "page", 2: "faq", 3: "glossary"}
+_MODELS = {"page": Article, "faq": Question, "glossary": GlossaryTerm}
 
 
 @dataclass(frozen=True)
@@ -61,76 +67,6 @@ class SearchResult:
     url: str
     snippet_html: SafeString  # escaped text; only the <mark> tags around matches are markup
     rank: float  # higher is better; only comparable within one search
-
-
-@dataclass(frozen=True)
-class _Document:
-    kind: Kind
-    title: str
-    url: str
-    text: str
-
-
-class _TextExtractor(HTMLParser):
-    """The readable text of sanitized HTML, with a space where one block ends and the next begins."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._sup_depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "sup":
-            self._sup_depth += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "sup":
-            self._sup_depth = max(0, self._sup_depth - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        # Citation markers ("[1]") sit in <sup> right after a word; indexed, they would only add noise.
-        if not self._sup_depth:
-            self.parts.append(data)
-
-
-def _clean(text: str) -> str:
-    """Text safe to index and to hand to either database: no NUL, no marker characters, single spaces."""
-    text = text.replace("\x00", " ").replace(_MARK_START, "").replace(_MARK_END, "")
-    return " ".join(text.split())
-
-
-def html_to_text(html: str) -> str:
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    return _clean("".join(extractor.parts))
-
-
-def _documents() -> list[_Document]:
-    """Everything a visitor may find: published pages and answers, and every glossary term."""
-    docs: list[_Document] = []
-    for article in Article.objects.published().only("slug", "title", "summary", "body_html"):
-        text = f"{article.summary} {html_to_text(article.body_html)}"
-        docs.append(_Document("page", _clean(article.title), article.get_absolute_url(), _clean(text)))
-    for question in Question.objects.published().only("slug", "question", "answer_html"):
-        docs.append(
-            _Document(
-                "faq",
-                _clean(question.question),
-                question.get_absolute_url(),
-                html_to_text(question.answer_html),
-            )
-        )
-    for term in GlossaryTerm.objects.all():
-        text = term.definition
-        if term.aliases:
-            text += " Also called: " + ", ".join(term.aliases) + "."
-        docs.append(_Document("glossary", _clean(term.term), term.get_absolute_url(), _clean(text)))
-    return docs
 
 
 def _snippet_html(marked: str) -> SafeString:
@@ -159,42 +95,66 @@ def _normalize_query(query: str) -> str:
 
 
 def search(query: str, *, limit: int = 20) -> list[SearchResult]:
-    """Published pages, FAQ answers and glossary terms matching `query`, best first. Never raises on input."""
+    """Published pages, FAQ answers and glossary terms matching `query`, best first. Never raises on input.
+
+    One query on PostgreSQL, five on SQLite, however many documents there are.
+    """
     query = _normalize_query(query)
     if not query or limit <= 0:
         return []
-    docs = _documents()
-    if not docs:
-        return []
     if connection.vendor == "postgresql":
-        return _search_postgresql(query, docs, limit)
-    return _search_sqlite(query, docs, limit)
+        return _search_postgresql(query, limit)
+    return _search_sqlite(query, limit)
+
+
+# Results of equal rank come in the order the site lists documents: pages, then FAQ answers, then glossary
+# terms, each in its model's Meta.ordering (the row id settles what that leaves equal). The rows below carry
+# the sort columns s1, s2, s3 for that.
+_ARTICLE = Article._meta.db_table
+_QUESTION = Question._meta.db_table
+_CATEGORY = Category._meta.db_table
+_GLOSSARY = GlossaryTerm._meta.db_table
+_ORDER = "kind, s1, s2, s3, id"
 
 
 # --- PostgreSQL ---
 
-# The documents go in as arrays rather than being read from their tables because the text to index is built in
-# Python from the stored HTML (see html_to_text). The functions are the ones SearchVector, SearchQuery
-# (search_type="websearch", config="english"), SearchRank and SearchHeadline generate; the Django expressions
-# need a model column to work on, which this text is not.
-_POSTGRESQL_SQL = """
-WITH docs AS (
-    SELECT d.idx, d.title, d.body,
-           setweight(to_tsvector('english', d.title), 'A') || setweight(to_tsvector('english', d.body), 'B')
-               AS vector
-    FROM unnest(%(titles)s::text[], %(bodies)s::text[]) WITH ORDINALITY AS d(title, body, idx)
-), q AS (
-    SELECT websearch_to_tsquery('english', %(query)s) AS query
+# The functions are the ones SearchVector, SearchQuery (search_type="websearch", config="english"), SearchRank
+# and SearchHeadline generate; the column they work on, search_vector, is maintained by PostgreSQL and unknown
+# to Django's models (see migration articles 0008). Each WHERE uses that column, so the GIN index finds the
+# matches; only the rows shown get a headline, which is the costly part (it parses the text again).
+_TSQUERY = "websearch_to_tsquery('english', %(query)s)"
+_POSTGRESQL_SQL = f"""
+WITH matches AS (
+    SELECT 1 AS kind, a.id, a."order" AS s1, 0 AS s2, a.title AS s3,
+           -- Normalization 1 (divide by 1 + log of the length), so that, as with bm25 on SQLite, a short
+           -- answer that is about the words is not outranked by a long page that mentions them often.
+           ts_rank(a.search_vector, {_TSQUERY}, 1) AS rank
+    FROM {_ARTICLE} a
+    WHERE a.search_vector @@ {_TSQUERY} AND a.status = %(published)s
+    UNION ALL
+    SELECT 2, q.id, c."order", q."order", q.question, ts_rank(q.search_vector, {_TSQUERY}, 1)
+    FROM {_QUESTION} q JOIN {_CATEGORY} c ON c.id = q.category_id
+    WHERE q.search_vector @@ {_TSQUERY} AND q.status = %(published)s
+    UNION ALL
+    SELECT 3, g.id, 0, 0, g.term, ts_rank(g.search_vector, {_TSQUERY}, 1)
+    FROM {_GLOSSARY} g
+    WHERE g.search_vector @@ {_TSQUERY}
+), shown AS (
+    SELECT * FROM matches ORDER BY rank DESC, {_ORDER} LIMIT %(limit)s
+), picked AS (
+    SELECT shown.*,
+           COALESCE(a.slug, q.slug, g.slug) AS slug,
+           COALESCE(a.title, q.question, g.term) AS title,
+           COALESCE(a.search_text, q.search_text, g.search_text) AS body
+    FROM shown
+    LEFT JOIN {_ARTICLE} a ON shown.kind = 1 AND a.id = shown.id
+    LEFT JOIN {_QUESTION} q ON shown.kind = 2 AND q.id = shown.id
+    LEFT JOIN {_GLOSSARY} g ON shown.kind = 3 AND g.id = shown.id
 )
-SELECT docs.idx,
-       -- Normalization 1 (divide by 1 + log of the length), so that, as with bm25 on SQLite, a short answer
-       -- that is about the words is not outranked by a long page that mentions them often.
-       ts_rank(docs.vector, q.query, 1) AS rank,
-       ts_headline('english', docs.body, q.query, %(options)s) AS snippet
-FROM docs, q
-WHERE docs.vector @@ q.query
-ORDER BY rank DESC, docs.idx
-LIMIT %(limit)s
+SELECT kind, slug, title, body, rank, ts_headline('english', body, {_TSQUERY}, %(options)s)
+FROM picked
+ORDER BY rank DESC, {_ORDER}
 """
 
 
@@ -203,26 +163,24 @@ _HEADLINE_OPTIONS = (
 )
 
 
-def _search_postgresql(query: str, docs: list[_Document], limit: int) -> list[SearchResult]:
+def _search_postgresql(query: str, limit: int) -> list[SearchResult]:
     # websearch_to_tsquery accepts any text (quotes, "or", "-word", stray operators) without a syntax error;
     # only NUL is refused by PostgreSQL, and _clean() has removed it.
     with connection.cursor() as cursor:
         cursor.execute(
             _POSTGRESQL_SQL,
             {
-                "titles": [doc.title for doc in docs],
-                "bodies": [doc.text for doc in docs],
                 "query": query,
+                "published": Status.PUBLISHED.value,
                 "limit": limit,
                 "options": _HEADLINE_OPTIONS,
             },
         )
         rows = cursor.fetchall()
-    results = []
-    for idx, rank, snippet in rows:
-        doc = docs[idx - 1]  # WITH ORDINALITY counts from 1
-        results.append(_result(doc, _with_ellipses(snippet, doc.text), float(rank)))
-    return results
+    return [
+        _result(kind, slug, title, _with_ellipses(snippet, body), float(rank))
+        for kind, slug, title, body, rank, snippet in rows
+    ]
 
 
 def _with_ellipses(snippet: str, text: str) -> str:
@@ -239,9 +197,11 @@ def _with_ellipses(snippet: str, text: str) -> str:
     return snippet
 
 
-def _result(doc: _Document, snippet: str, rank: float) -> SearchResult:
+def _result(kind: int, slug: str, title: str, snippet: str, rank: float) -> SearchResult:
+    kind_name = _KINDS[kind]
+    url = _MODELS[kind_name](slug=slug).get_absolute_url()
     return SearchResult(
-        kind=doc.kind, title=doc.title, url=doc.url, snippet_html=_snippet_html(snippet), rank=rank
+        kind=kind_name, title=_clean(title), url=url, snippet_html=_snippet_html(snippet), rank=rank
     )
 
 
@@ -281,26 +241,47 @@ def fts5_query(query: str) -> str:
     return " OR ".join(expressions)
 
 
-def _search_sqlite(query: str, docs: list[_Document], limit: int) -> list[SearchResult]:
+def _without_marks(column: str) -> str:
+    # The titles as articles.search_text.clean_text leaves text: without the snippet marker characters.
+    return f"replace(replace({column}, char({ord(_MARK_START)}), ''), char({ord(_MARK_END)}), '')"
+
+
+# The documents a visitor may find, numbered in listing order so that FTS5's rowid settles ties.
+_SQLITE_FILL = f"""
+INSERT INTO {_FTS_TABLE} (rowid, title, body, kind, slug)
+SELECT row_number() OVER (ORDER BY {_ORDER}), title, body, kind, slug FROM (
+    SELECT 1 AS kind, a.id, a."order" AS s1, 0 AS s2, a.title AS s3, a.slug,
+           {_without_marks("a.title")} AS title, a.search_text AS body
+    FROM {_ARTICLE} a WHERE a.status = %s
+    UNION ALL
+    SELECT 2, q.id, c."order", q."order", q.question, q.slug, {_without_marks("q.question")}, q.search_text
+    FROM {_QUESTION} q JOIN {_CATEGORY} c ON c.id = q.category_id WHERE q.status = %s
+    UNION ALL
+    SELECT 3, g.id, 0, 0, g.term, g.slug, {_without_marks("g.term")}, g.search_text
+    FROM {_GLOSSARY} g
+)
+"""
+
+
+def _search_sqlite(query: str, limit: int) -> list[SearchResult]:
     match = fts5_query(query)
     if not match:
         return []
     with connection.cursor() as cursor:
-        # A TEMP table lives in this connection only: concurrent requests each get their own.
+        # A TEMP table lives in this connection only: concurrent requests each get their own. It is filled
+        # from the stored text inside SQLite; nothing passes through Python but the results.
         cursor.execute(f"DROP TABLE IF EXISTS {_FTS_TABLE}")
         try:
             # Porter stemming, like PostgreSQL's English configuration: "migraines" finds "migraine".
             cursor.execute(
                 f"CREATE VIRTUAL TABLE {_FTS_TABLE} USING fts5("
-                "title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+                "title, body, kind UNINDEXED, slug UNINDEXED, "
+                "tokenize = 'porter unicode61 remove_diacritics 2')"
             )
-            cursor.executemany(
-                f"INSERT INTO {_FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",
-                [(i, doc.title, doc.text) for i, doc in enumerate(docs)],
-            )
+            cursor.execute(_SQLITE_FILL, [Status.PUBLISHED.value, Status.PUBLISHED.value])
             # bm25() is lower-is-better; a title match weighs as much as ten in the body (PostgreSQL: A vs B).
             cursor.execute(
-                f"SELECT rowid, -bm25(ivmt_site_search, 10.0, 1.0) AS score, "
+                f"SELECT kind, slug, title, -bm25(ivmt_site_search, 10.0, 1.0) AS score, "
                 f"snippet(ivmt_site_search, 1, %s, %s, %s, %s) "
                 f"FROM {_FTS_TABLE} WHERE ivmt_site_search MATCH %s "
                 f"ORDER BY score DESC, rowid LIMIT %s",
@@ -309,4 +290,4 @@ def _search_sqlite(query: str, docs: list[_Document], limit: int) -> list[Search
             rows = cursor.fetchall()
         finally:
             cursor.execute(f"DROP TABLE IF EXISTS {_FTS_TABLE}")
-    return [_result(docs[idx], snippet, float(rank)) for idx, rank, snippet in rows]
+    return [_result(kind, slug, title, snippet, float(rank)) for kind, slug, title, rank, snippet in rows]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from articles.models import LoadedFromFile, RenderedBody, Status
+from articles.search_text import answer_search_text
 from ivmt_site.rendering import normalize_source
 
 
@@ -40,6 +41,9 @@ class Question(LoadedFromFile, RenderedBody):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="questions")
     answer = MarkdownxField(help_text="Markdown. Cite references with [@key]; link pages with /slug/.")
     answer_html = models.TextField(editable=False)
+    search_text = models.TextField(
+        default="", editable=False, help_text="The plain text site search indexes, derived on save."
+    )
     order = models.PositiveSmallIntegerField(default=100)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     created = models.DateTimeField(auto_now_add=True)
@@ -73,12 +77,18 @@ class Question(LoadedFromFile, RenderedBody):
         self.category = Category.objects.get(slug=values.pop("category"))
         super().apply_content(values)
 
-    def prepare_body(self) -> None:
+    def render_stored_fields(self) -> None:
+        """Fill every field derived from the answer: HTML, citations, reading level, search text.
+
+        save() calls this. A bulk write (bulk_create, bulk_update: they skip save()) must call it on each
+        object first, and bulk_update must list the derived fields too.
+        """
         self.answer = normalize_source(self.answer)
         self.answer_html = self.render_source(self.answer, anchor_prefix=self.reference_anchor_prefix)
+        self.search_text = answer_search_text(self.answer_html)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.prepare_body()
+        self.render_stored_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

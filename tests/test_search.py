@@ -1,15 +1,21 @@
 """Site search: the search() interface on this database's backend, and the /search/ page."""
 
 import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
 
 from articles.models import Article, GlossaryTerm, Status
 from articles.search import SearchResult, fts5_query, search
+from articles.search_text import answer_search_text, glossary_search_text, page_search_text
 from faq.models import Question
+from tests.conftest import TOPIC_BODY, article_admin_form
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +50,12 @@ ODD_QUERIES = [
     "the and of",
     "\ue000riboflavin\ue001",
 ]
+
+
+@pytest.fixture
+def editor(client: Client) -> Client:
+    client.force_login(User.objects.create_superuser("editor", "editor@example.org", "a-long-test-password"))
+    return client
 
 
 def urls(results: list[SearchResult]) -> list[str]:
@@ -210,3 +222,151 @@ def test_fts5_queries_are_quoted_words() -> None:
     assert fts5_query("a -b") == ""
     assert fts5_query("is it safe") == '("safe")'
     assert fts5_query("😀 \x00 ;--") == ""
+
+
+# --- The stored search text stays in step with every way a record is written ---
+
+
+def stored_text_is_current() -> bool:
+    """Every record's search_text is what its stored HTML and fields give now."""
+    return (
+        all(
+            a.search_text == page_search_text(a.summary, a.body_html) and a.search_text
+            for a in Article.objects.all()
+        )
+        and all(q.search_text == answer_search_text(q.answer_html) for q in Question.objects.all())
+        and all(
+            t.search_text == glossary_search_text(t.definition, t.aliases) for t in GlossaryTerm.objects.all()
+        )
+    )
+
+
+def test_loadcontent_stores_the_search_text(site_content: Path, load: Callable[..., str], db: None) -> None:
+    page = site_content / "articles" / "side-effects.md"
+    page.write_text(page.read_text() + "\nA quokkalike word.\n")
+    load(site_content)
+    assert stored_text_is_current()
+    assert urls(search("quokkalike")) == ["/side-effects/"]
+
+    page.write_text(page.read_text().replace("quokkalike", "wombatish"))
+    load(site_content)
+    assert urls(search("wombatish")) == ["/side-effects/"]
+    assert search("quokkalike") == []
+    assert stored_text_is_current()
+
+
+def test_admin_edits_update_the_search_text(editor: Client, loaded_site: None) -> None:
+    article = Article.objects.get(slug="side-effects")
+    form = article_admin_form(
+        title=article.title,
+        summary="A summary about quokkas.",
+        body=TOPIC_BODY.format(body="A wombatish paragraph."),
+    )
+    assert editor.post(f"/admin/articles/article/{article.pk}/change/", form).status_code == 302
+    assert urls(search("quokkas")) == ["/side-effects/"]
+    assert urls(search("wombatish")) == ["/side-effects/"]
+    assert "/side-effects/" not in urls(search("thunderclap"))
+
+    question = Question.objects.get(slug="is-ivmt-proven")
+    form = {
+        "question": question.question,
+        "category": question.category_id,
+        "status": question.status,
+        "order": question.order,
+        "answer": "Not yet: only a numbatish answer.",
+    }
+    assert editor.post(f"/admin/faq/question/{question.pk}/change/", form).status_code == 302
+    assert urls(search("numbatish")) == ["/faq/#is-ivmt-proven"]
+
+    term = GlossaryTerm.objects.get(slug="anaphylaxis")
+    form = {
+        "term": term.term,
+        "slug": term.slug,
+        "definition": "A bilbyish reaction.",
+        "aliases": '["potoroo"]',
+    }
+    assert editor.post(f"/admin/articles/glossaryterm/{term.pk}/change/", form).status_code == 302
+    assert urls(search("bilbyish")) == ["/glossary/#anaphylaxis"]
+    assert urls(search("potoroo")) == ["/glossary/#anaphylaxis"]
+    assert stored_text_is_current()
+
+
+def test_bulk_writes_fill_the_search_text_through_render_stored_fields(loaded_site: None) -> None:
+    # bulk_create and bulk_update skip save(): a bulk loader calls render_stored_fields() on each object.
+    template = Article.objects.get(slug="side-effects")
+    new_pages = []
+    for number in range(3):
+        page = Article(
+            slug=f"bulk-{number}",
+            title=f"Bulk page {number}",
+            summary="A page written in bulk.",
+            body=TOPIC_BODY.format(body=f"Its word is bulkword{number}."),
+            status=Status.PUBLISHED,
+            last_reviewed=template.last_reviewed,
+            next_review_due=template.next_review_due,
+        )
+        page.render_stored_fields()
+        new_pages.append(page)
+    Article.objects.bulk_create(new_pages)
+    assert urls(search("bulkword1")) == ["/bulk-1/"]
+
+    pages = list(Article.objects.filter(slug__startswith="bulk-"))
+    for page in pages:
+        page.body = page.body.replace("bulkword", "rebulked")
+        page.render_stored_fields()
+    Article.objects.bulk_update(pages, ["body", "body_html", "search_text"])
+    assert urls(search("rebulked2")) == ["/bulk-2/"]
+    assert search("bulkword2") == []
+
+    question = Question.objects.get(slug="is-ivmt-proven")
+    question.answer = "A bulkanswer."
+    question.render_stored_fields()
+    Question.objects.bulk_update([question], ["answer", "answer_html", "search_text"])
+    term = GlossaryTerm(slug="bulkterm", term="bulkterm", definition="A bulk definition.")
+    term.render_stored_fields()
+    GlossaryTerm.objects.bulk_create([term])
+    assert urls(search("bulkanswer")) == ["/faq/#is-ivmt-proven"]
+    assert urls(search("bulkterm")) == ["/glossary/#bulkterm"]
+    assert stored_text_is_current()
+
+
+def test_queries_per_search_do_not_grow_with_the_content(
+    loaded_site: None, django_assert_num_queries: Callable[..., Any]
+) -> None:
+    expected = 1 if connection.vendor == "postgresql" else 5
+    with django_assert_num_queries(expected):
+        search("magnesium")
+    template = Article.objects.get(slug="side-effects")
+    for number in range(20):
+        template.pk = None
+        template.slug = f"copy-{number}"
+        template.save()
+    with django_assert_num_queries(expected):
+        assert len(search("magnesium", limit=100)) > 20
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's full-text index")
+def test_postgresql_finds_matches_through_the_gin_indexes(loaded_site: None) -> None:
+    from articles import search as search_module
+
+    with connection.cursor() as cursor:
+        # The tables here are small enough that a sequential scan is cheaper; forbid it to see the index used.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN " + search_module._POSTGRESQL_SQL,
+            {"query": "riboflavin", "published": "published", "limit": 20, "options": ""},
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        # Ranking reads the vector of every match: it is kept in the row, not fetched from the TOAST table.
+        cursor.execute(
+            "SELECT c.relname, a.attstorage FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "WHERE a.attname = 'search_vector' AND c.relkind = 'r'"
+        )
+        storage = dict(cursor.fetchall())
+    assert storage == {"articles_article": "m", "faq_question": "m", "articles_glossaryterm": "m"}
+    for index in (
+        "articles_article_search_vector",
+        "faq_question_search_vector",
+        "articles_glossaryterm_search_vector",
+    ):
+        assert index in plan, plan
