@@ -5,8 +5,9 @@ restore, `loadcontent`) sets a new version once its transaction commits, so ever
 misses and renders afresh; old entries are never read again and age out. Reader feedback is not content and
 leaves the version alone.
 
-The middleware sits before the session, CSRF and authentication middleware, so a hit costs two cache reads and
-no database query. Only anonymous GET/HEAD requests are served from the cache or stored, and only 200 answers
+The middleware sits before the session, CSRF and authentication middleware, so a hit costs one small Redis
+read (the version; the page itself usually comes from this process's memory, see RecentPages) and no database
+query. Only anonymous GET/HEAD requests are served from the cache or stored, and only 200 answers
 that set no cookie and did not ask to stay uncached (never_cache). The key carries the host, the full path and
 the reader's theme, because the page's markup depends on all three.
 

@@ -7,6 +7,7 @@ run of 200 connections for 60 seconds over a mix of pages must finish without a 
 
 import re
 import secrets
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -17,7 +18,8 @@ from tests.bench.report import Bar, Section
 from tests.servers import HOST, POSTGRES, REDIS, Browser, Gunicorn, manage, postgres_database, production_env
 
 CONNECTIONS = 64
-DURATION_SECONDS = 10
+ROUNDS = 3
+DURATION_SECONDS = 5  # per URL per round
 LOAD_CONNECTIONS = 200
 LOAD_SECONDS = 60
 PAGES = {
@@ -68,7 +70,7 @@ def wrk(url: str, connections: int, seconds: int, script: Path | None = None) ->
     command = [
         "wrk",
         "--latency",
-        f"-t{min(2, connections)}",
+        "-t1",  # one load thread is plenty on loopback, and leaves the server more of the 2 cores
         f"-c{connections}",
         f"-d{seconds}s",
         "--timeout",
@@ -83,7 +85,7 @@ def wrk(url: str, connections: int, seconds: int, script: Path | None = None) ->
 
 def run() -> Section:
     section = Section(
-        f"HTTP: wrk, {CONNECTIONS} connections, {DURATION_SECONDS} s per URL",
+        f"HTTP: wrk, {CONNECTIONS} connections, {ROUNDS} rounds of {DURATION_SECONDS} s per URL",
         ["URL", "requests/s", "p50 ms", "p99 ms", "errors", "rate / CSS rate"],
     )
     with tempfile.TemporaryDirectory(prefix="ivmt-bench-http-") as scratch, postgres_database() as name:
@@ -100,22 +102,27 @@ def run() -> Section:
             reader = Browser(server)
             for path in [*PAGES.values(), f"/static/css/{css}"]:
                 assert reader.get(path).status == 200, path  # warm: each page is in the cache
-            baseline = wrk(f"{base}/static/css/{css}", CONNECTIONS, DURATION_SECONDS)
-            section.rows.append(row("stylesheet (baseline)", baseline, baseline))
-            results = {}
-            for label, path in PAGES.items():
-                results[label] = wrk(base + path, CONNECTIONS, DURATION_SECONDS)
-                section.rows.append(row(label, results[label], baseline))
-            article = results["article page (/side-effects/)"]
-            ratio = article.requests_per_second / baseline.requests_per_second
+            # Rounds of every URL in turn, so a burst of other work on the machine hits all of them alike;
+            # each figure is the median over the rounds, each ratio the median of per-round ratios.
+            targets = {"stylesheet (baseline)": f"/static/css/{css}", **PAGES}
+            rounds = [
+                {label: wrk(base + path, CONNECTIONS, DURATION_SECONDS) for label, path in targets.items()}
+                for _ in range(ROUNDS)
+            ]
+            for label in targets:
+                section.rows.append(
+                    row(label, [r[label] for r in rounds], [r["stylesheet (baseline)"] for r in rounds])
+                )
+            ratio = median_ratio(rounds, "article page (/side-effects/)")
+            article_p99 = statistics.median(r["article page (/side-effects/)"].p99_ms for r in rounds)
             section.bars.append(
                 Bar("article page rate >= 0.7x the stylesheet's", f"{ratio:.2f}x", ratio >= 0.7)
             )
             section.bars.append(
                 Bar(
                     f"article page p99 < 50 ms at {CONNECTIONS} connections",
-                    f"{article.p99_ms:.1f} ms",
-                    article.p99_ms < 50,
+                    f"{article_p99:.1f} ms",
+                    article_p99 < 50,
                 )
             )
 
@@ -123,9 +130,7 @@ def run() -> Section:
             script.write_text(LOAD_MIX_LUA)
             load = wrk(f"{base}/", LOAD_CONNECTIONS, LOAD_SECONDS, script)
             section.rows.append(
-                row(
-                    f"load: 8 pages in turn, {LOAD_CONNECTIONS} connections, {LOAD_SECONDS} s", load, baseline
-                )
+                row(f"load: 8 pages in turn, {LOAD_CONNECTIONS} connections, {LOAD_SECONDS} s", [load], None)
             )
             section.bars.append(
                 Bar(
@@ -139,7 +144,7 @@ def run() -> Section:
         workers = len(re.findall(r"Booting worker", server.logged()))
     section.notes += [
         f"gunicorn in production mode, {workers} sync workers (2 per core + 1), PostgreSQL and Redis on "
-        "127.0.0.1, the real content loaded; wrk on the same machine, 2 threads. Every request carries "
+        "127.0.0.1, the real content loaded; wrk on the same machine, 1 thread. Every request carries "
         "X-Forwarded-Proto: https as the TLS proxy would send.",
         "Pages are warmed first, so these are cache hits: what a burst of readers from one link produces. "
         "The stylesheet is the same server's, through the same middleware, served by WhiteNoise.",
@@ -148,14 +153,27 @@ def run() -> Section:
     return section
 
 
-def row(label: str, result: WrkResult, baseline: WrkResult) -> list[str]:
+def median_ratio(rounds: list[dict[str, WrkResult]], label: str) -> float:
+    return statistics.median(
+        r[label].requests_per_second / r["stylesheet (baseline)"].requests_per_second for r in rounds
+    )
+
+
+def row(label: str, results: list[WrkResult], baselines: list[WrkResult] | None) -> list[str]:
+    ratio = (
+        statistics.median(
+            r.requests_per_second / b.requests_per_second for r, b in zip(results, baselines, strict=True)
+        )
+        if baselines
+        else None
+    )
     return [
         label,
-        f"{result.requests_per_second:,.0f}",
-        f"{result.p50_ms:.1f}",
-        f"{result.p99_ms:.1f}",
-        str(result.errors),
-        f"{result.requests_per_second / baseline.requests_per_second:.2f}x",
+        f"{statistics.median(r.requests_per_second for r in results):,.0f}",
+        f"{statistics.median(r.p50_ms for r in results):.1f}",
+        f"{statistics.median(r.p99_ms for r in results):.1f}",
+        str(sum(r.errors for r in results)),
+        f"{ratio:.2f}x" if ratio is not None else "",
     ]
 
 
