@@ -95,20 +95,25 @@ class RecentPages:
 
     Entries are keyed by content version like the shared ones, so a copy is only used while the version read
     from the shared cache (on every request) still matches: a change on any server is seen at once. It saves
-    fetching and unpickling the page from Redis on each hit. Oldest entries go first past `size`.
+    fetching and unpickling the page from Redis on each hit. Oldest entries go first past `size`, and none is
+    used after PAGE_CACHE_TIMEOUT, like the shared entries (the bound on an edit made while Redis was away).
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._pages: dict[str, CachedPage] = {}
+        self._pages: dict[str, tuple[float, CachedPage]] = {}
         self._lock = threading.Lock()  # gthread workers serve several requests at once
 
     def get(self, key: str) -> CachedPage | None:
-        return self._pages.get(key)
+        entry = self._pages.get(key)
+        if entry is None or time.monotonic() - entry[0] > settings.PAGE_CACHE_TIMEOUT:
+            return None
+        return entry[1]
 
     def put(self, key: str, page: CachedPage) -> None:
         with self._lock:
-            self._pages[key] = page
+            self._pages.pop(key, None)  # re-inserted at the end: the newest
+            self._pages[key] = (time.monotonic(), page)
             while len(self._pages) > self.size:
                 del self._pages[next(iter(self._pages))]
 

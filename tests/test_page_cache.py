@@ -117,6 +117,18 @@ def test_a_version_value_this_code_did_not_write_is_replaced(client: Client, loa
     assert len(queries) == 0
 
 
+def test_pages_kept_in_process_memory_expire_and_the_oldest_go_first(settings) -> None:
+    from ivmt_site.page_cache import CachedPage, RecentPages
+
+    pages = RecentPages(size=2)
+    for key in ("a", "b", "c"):
+        pages.put(key, CachedPage(key.encode(), {}, 0))
+    assert pages.get("a") is None  # past the size, the oldest went
+    assert pages.get("c").content == b"c"
+    settings.PAGE_CACHE_TIMEOUT = 0  # every entry is now older than the cache's lifetime
+    assert pages.get("c") is None
+
+
 def test_each_theme_is_cached_on_its_own(loaded_site: None) -> None:
     auto = Client().get("/side-effects/").content.decode()
     dark_client = Client()
