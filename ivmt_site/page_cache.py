@@ -5,10 +5,12 @@ restore, `loadcontent`) sets a new version once its transaction commits, so ever
 misses and renders afresh; old entries are never read again and age out. Reader feedback is not content and
 leaves the version alone.
 
-The middleware sits before the session, CSRF and authentication middleware, so a hit costs one small Redis
-read (the version; the page itself usually comes from this process's memory, see RecentPages) and no database
-query. Only anonymous GET/HEAD requests are served from the cache or stored, and only 200 answers
-that set no cookie and did not ask to stay uncached (never_cache). The key carries the host, the full path and
+The middleware sits before the session, CSRF and authentication middleware, so a hit costs no database query
+and, usually, no Redis round trip: the version is watched (ivmt_site.version_watch) and the page itself comes
+from this process's memory (RecentPages), both checked against Redis's current version.
+
+Only anonymous GET/HEAD requests are served from the cache or stored, and only 200 answers that set no cookie
+and did not ask to stay uncached (never_cache). The key carries the host, the full path and
 the reader's theme, because the page's markup depends on all three.
 
 The cache is an optimisation: when it cannot be reached, pages are rendered from the database as if it were
@@ -36,15 +38,33 @@ from django.utils.http import http_date
 
 from articles.theme import theme_of
 from ivmt_site.cache_guard import cache_call
+from ivmt_site.version_watch import VersionWatch
 
 VERSION_KEY = "content-version"
+
+
+_watches: dict[tuple[str, str], VersionWatch] = {}
+
+
+def version_watch() -> VersionWatch | None:
+    """This process's watch on the version key, when the cache is Redis (with local memory there is nothing to
+    watch: the process holds the version itself)."""
+    config = settings.CACHES["default"]
+    if config["BACKEND"] != "ivmt_site.redis_cache.RedisCache" or not isinstance(config["LOCATION"], str):
+        return None
+    where = (config["LOCATION"], cache.make_key(VERSION_KEY))
+    watch = _watches.get(where)
+    if watch is None:
+        watch = _watches.setdefault(where, VersionWatch(*where))
+    return watch
 
 
 def content_version() -> int | None:
     """The current content version: nanoseconds since the epoch when content last changed (or was first seen).
 
-    One read when it exists; when it does not, add() makes the first writer win if several servers start at
-    once. None when the cache is unreachable.
+    With Redis, this process's VersionWatch knows it without a round trip. Otherwise (or when the watch
+    cannot say) one read; when the key is missing, add() makes the first writer win if several servers start
+    at once. None when the cache is unreachable.
     """
 
     # An int: Django's Redis backend stores ints as they are, without pickling, and this is read per request.
@@ -59,11 +79,16 @@ def content_version() -> int | None:
         version = cache.get(VERSION_KEY)
         return version if isinstance(version, int) else time.time_ns()
 
-    return cache_call("read content version", read, None)
+    watch = version_watch()
+    watched = watch.current() if watch is not None else None
+    return watched if watched is not None else cache_call("read content version", read, None)
 
 
 def new_content_version() -> None:
     cache_call("set content version", lambda: cache.set(VERSION_KEY, time.time_ns(), timeout=None), None)
+    watch = version_watch()
+    if watch is not None:
+        watch.expire()  # this process's next request reads it, without waiting for Redis's push
 
 
 def content_changed() -> None:
