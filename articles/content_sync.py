@@ -266,7 +266,7 @@ def sync_content(
                 if decision.entry.model not in BODY_MODELS:
                     write(decision, source_root)
             write_bodies([d for d in report.decisions if d.entry.model in BODY_MODELS], content, source_root)
-        written = [d for d in report.decisions if d.outcome in (Outcome.CREATED, Outcome.UPDATED)]
+        written = [d for d in report.decisions if applies_file(d)]
         report.written = bool(written)
         if any(d.entry.model is GlossaryTerm for d in written):
             # Pages written in this run already saw the new glossary; the others need rendering again.

@@ -23,10 +23,9 @@ from articles.models import Article, GlossaryTerm, Status
 from articles.search_text import MARK_END as _MARK_END
 from articles.search_text import MARK_START as _MARK_START
 from articles.search_text import clean_text as _clean
-from articles.search_text import html_to_text
 from faq.models import Category, Question
 
-__all__ = ["MAX_QUERY_LENGTH", "SearchResult", "fts5_query", "html_to_text", "search"]
+__all__ = ["MAX_QUERY_LENGTH", "SearchResult", "fts5_query", "search"]
 
 Kind = Literal["page", "faq", "glossary"]
 

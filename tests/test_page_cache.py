@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +17,7 @@ from reversion.models import Version
 
 from articles.models import Article, GlossaryTerm, Reference
 from faq.models import Category, Question
-from ivmt_site.page_cache import recent_pages
+from ivmt_site.page_cache import VERSION_KEY, CachedPage, RecentPages, recent_pages
 from tests import servers
 from tests.conftest import article_admin_form
 
@@ -86,17 +87,11 @@ def test_if_none_match_and_if_modified_since_get_304(client: Client, loaded_site
 
 def test_304_also_on_the_first_request_to_a_server(client: Client, loaded_site: None) -> None:
     etag = client.get("/faq/")["ETag"]
-    from django.core.cache import cache
-
     cache.clear()  # another server, or after a restart: the page is rendered again, to the same bytes
     assert client.get("/faq/", headers={"If-None-Match": etag}).status_code == 304
 
 
 def test_a_new_version_set_by_another_server_is_seen_at_once(client: Client, loaded_site: None) -> None:
-    from django.core.cache import cache
-
-    from ivmt_site.page_cache import VERSION_KEY
-
     client.get("/side-effects/")  # now in this process's recent pages and in the shared cache
     cache.set(VERSION_KEY, 1)  # what content_changed() on another server does
     with CaptureQueriesContext(connection) as queries:
@@ -105,10 +100,6 @@ def test_a_new_version_set_by_another_server_is_seen_at_once(client: Client, loa
 
 
 def test_a_version_value_this_code_did_not_write_is_replaced(client: Client, loaded_site: None) -> None:
-    from django.core.cache import cache
-
-    from ivmt_site.page_cache import VERSION_KEY
-
     cache.set(VERSION_KEY, "1764000000000000000")  # as an earlier release stored it
     assert client.get("/side-effects/").status_code == 200
     assert isinstance(cache.get(VERSION_KEY), int)
@@ -118,8 +109,6 @@ def test_a_version_value_this_code_did_not_write_is_replaced(client: Client, loa
 
 
 def test_pages_kept_in_process_memory_expire_and_the_oldest_go_first(settings) -> None:
-    from ivmt_site.page_cache import CachedPage, RecentPages
-
     pages = RecentPages(size=2)
     for key in ("a", "b", "c"):
         pages.put(key, CachedPage(key.encode(), {}, 0))
@@ -258,8 +247,6 @@ def test_queries_per_page_do_not_grow_with_content(
 ) -> None:
     before = {path: queries_for(Client(), path) for path in PAGES_TO_COUNT}
     grow_content(25)
-    from django.core.cache import cache
-
     cache.clear()
     for path in PAGES_TO_COUNT:
         with django_assert_num_queries(before[path]):
@@ -289,8 +276,6 @@ def test_pages_are_served_from_the_database_when_the_cache_is_down(
 
 
 def test_pages_are_cached_in_the_real_redis(client: Client, loaded_site: None, settings) -> None:
-    from django.core.cache import cache
-
     prefix = f"test-{secrets.token_hex(8)}"
     settings.CACHES = {
         "default": {
