@@ -31,12 +31,9 @@ import yaml
 from django.db import transaction
 
 from articles.content_files import (
-    ARTICLE_FIELDS,
-    ARTICLE_OPTIONAL,
     CATEGORY_FIELDS,
     GLOSSARY_FIELDS,
     GLOSSARY_OPTIONAL,
-    QUESTION_FIELDS,
     REFERENCE_FIELDS,
     REFERENCE_OPTIONAL,
     SLUG,
@@ -247,15 +244,13 @@ MARKDOWN_KINDS = (
         Article,
         "articles",
         "body",
-        lambda path, errors: read_markdown_records(
-            [path], Article, ARTICLE_FIELDS, ARTICLE_OPTIONAL, "body", errors
-        ),
+        lambda path, errors: read_markdown_records([path], Article, errors),
     ),
     MarkdownKind(
         Question,
         "faq",
         "answer",
-        lambda path, errors: read_markdown_records([path], Question, QUESTION_FIELDS, {}, "answer", errors),
+        lambda path, errors: read_markdown_records([path], Question, errors),
     ),
 )
 DISCLAIMER_PATH = Path("site/disclaimer.md")

@@ -6,9 +6,10 @@ database half-loaded.
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -86,6 +87,11 @@ class Entry:
     values: dict[str, Any]
     path: Path
     body_field: str | None = None  # the Markdown field, for citation and link checks
+    body_line: int = 1  # the file line the body starts on: problems found in the body are reported there
+
+    def file_line(self, body_line: int | None) -> int | None:
+        """A line of the body as a line of its file."""
+        return None if body_line is None else body_line + self.body_line - 1
 
     def describe(self) -> str:
         return f"{self.model._meta.verbose_name} {self.key!r} ({display_path(self.path)})"
@@ -320,8 +326,14 @@ def load_yaml(source: str, path: Path, errors: list[ContentError], first_line: i
         return None
 
 
-def split_markdown_file(path: Path, errors: list[ContentError]) -> tuple[Any, str] | None:
-    """Front matter (as raw YAML data) and body of one Markdown file."""
+@dataclass(frozen=True)
+class MarkdownFile:
+    front: Any  # the front matter as raw YAML data
+    body: str
+    body_line: int  # the file line the body starts on
+
+
+def split_markdown_file(path: Path, errors: list[ContentError]) -> MarkdownFile | None:
     source = read_text(path, errors)
     if source is None:
         return None
@@ -340,11 +352,13 @@ def split_markdown_file(path: Path, errors: list[ContentError]) -> tuple[Any, st
     data = load_yaml(raw_front, path, errors, first_line=1)
     if data is None and errors and errors[-1].path == path:
         return None
+    # The body starts after the front matter and the blank lines that normalize_source drops.
+    before_body = source[: len(source) - len(body)] + body[: len(body) - len(body.lstrip("\r\n"))]
     body = normalize_source(body)
     if not body.strip():
         errors.append(ContentError(path, "body is empty: write the page's text below the front matter"))
         return None
-    return data, body
+    return MarkdownFile(data, body, body_line=before_body.count("\n") + 1)
 
 
 def slug_from_file(path: Path, errors: list[ContentError]) -> str | None:
@@ -358,26 +372,76 @@ def slug_from_file(path: Path, errors: list[ContentError]) -> str | None:
     return path.stem
 
 
+# Pages and FAQ answers: the front-matter fields (required, optional) and the field the body is stored in.
+MARKDOWN_RECORDS: dict[type[LoadedFromFile], tuple[dict[str, Validator], dict[str, Validator], str]] = {
+    Article: (ARTICLE_FIELDS, ARTICLE_OPTIONAL, "body"),
+    Question: (QUESTION_FIELDS, {}, "answer"),
+}
+
+
+def read_markdown_record(path: Path, model: type[LoadedFromFile], errors: list[ContentError]) -> Entry | None:
+    fields, optional_fields, body_field = MARKDOWN_RECORDS[model]
+    slug = slug_from_file(path, errors)
+    parsed = split_markdown_file(path, errors)
+    if slug is None or parsed is None:
+        return None
+    values = clean_mapping(parsed.front, fields, optional_fields, path, errors)
+    if values is None:
+        return None
+    values[body_field] = parsed.body
+    return Entry(model, slug, values, path, body_field=body_field, body_line=parsed.body_line)
+
+
 def read_markdown_records(
-    paths: Iterable[Path],
+    paths: Iterable[Path], model: type[LoadedFromFile], errors: list[ContentError]
+) -> list[Entry]:
+    return [entry for path in paths if (entry := read_markdown_record(path, model, errors))]
+
+
+def body_problems(entry: Entry, reference_keys: frozenset[str]) -> list[ContentError]:
+    """What is wrong in one body on its own: care cards, a topic page's shape, citations of unknown keys."""
+    assert entry.body_field is not None
+    body = entry.values[entry.body_field]
+    errors = [
+        ContentError(entry.path, problem, line=entry.file_line(line)) for line, problem in card_problems(body)
+    ]
+    if entry.model is Article and entry.key not in {HOME_SLUG, ABOUT_SLUG}:
+        errors.extend(ContentError(entry.path, problem) for problem in topic_page_problems(body))
+    errors.extend(
+        ContentError(
+            entry.path,
+            f"cites [@{miss.key}], which is not in site/references.yaml",
+            line=entry.file_line(miss.line),
+        )
+        for miss in link_citations(body, reference_keys).unknown
+    )
+    return errors
+
+
+def _read_and_check(
+    path: Path, *, model: type[LoadedFromFile], reference_keys: frozenset[str]
+) -> tuple[Entry | None, list[ContentError]]:
+    errors: list[ContentError] = []
+    entry = read_markdown_record(path, model, errors)
+    if entry is not None:
+        errors.extend(body_problems(entry, reference_keys))
+    return entry, errors
+
+
+def read_checked_records(
+    paths: Sequence[Path],
     model: type[LoadedFromFile],
-    fields: dict[str, Validator],
-    optional_fields: dict[str, Validator],
-    body_field: str,
+    reference_keys: frozenset[str],
     errors: list[ContentError],
 ) -> list[Entry]:
+    """Pages or answers, each read and checked on its own, across processes when there are many files (no
+    database is touched). Checks that need every file come later, in check_cross_references."""
+    check = partial(_read_and_check, model=model, reference_keys=reference_keys)
     entries = []
-    for path in paths:
-        slug = slug_from_file(path, errors)
-        parsed = split_markdown_file(path, errors)
-        if slug is None or parsed is None:
-            continue
-        raw, body = parsed
-        values = clean_mapping(raw, fields, optional_fields, path, errors)
-        if values is None:
-            continue
-        values[body_field] = body
-        entries.append(Entry(model, slug, values, path, body_field=body_field))
+    for entry, problems in bodies.map_in_processes(check, paths, parallel=True):
+        errors.extend(problems)
+        if entry is not None:
+            entries.append(entry)
     return entries
 
 
@@ -428,12 +492,11 @@ def read_disclaimer(path: Path, errors: list[ContentError]) -> list[Entry]:
     parsed = split_markdown_file(path, errors)
     if parsed is None:
         return []
-    raw, body = parsed
-    values = clean_mapping(raw, DISCLAIMER_FIELDS, {}, path, errors)
+    values = clean_mapping(parsed.front, DISCLAIMER_FIELDS, {}, path, errors)
     if values is None:
         return []
-    values["body"] = body
-    return [Entry(Disclaimer, "disclaimer", values, path)]
+    values["body"] = parsed.body
+    return [Entry(Disclaimer, "disclaimer", values, path, body_line=parsed.body_line)]
 
 
 class _LinkCollector(HTMLParser):
@@ -490,7 +553,8 @@ def page_paths(content: ContentSet) -> tuple[set[str], set[str]]:
 
 
 def check_cross_references(content: ContentSet, stored_html: StoredHtml | None = None) -> None:
-    """Checks that need every file: slugs, categories, citations and links between pages."""
+    """Checks that need every file: slugs, categories and links between pages (each body was checked on
+    its own as it was read)."""
     errors = content.errors
     for entry in content.of(Article):
         if entry.key in RESERVED_SLUGS:
@@ -514,23 +578,17 @@ def check_cross_references(content: ContentSet, stored_html: StoredHtml | None =
         if entry.body_field is None:
             continue
         body = entry.values[entry.body_field]
-        errors.extend(ContentError(entry.path, problem, line=line) for line, problem in card_problems(body))
-        if entry.model is Article and entry.key not in {HOME_SLUG, ABOUT_SLUG}:
-            errors.extend(ContentError(entry.path, problem) for problem in topic_page_problems(body))
-        cited = link_citations(body, reference_keys)
-        errors.extend(
-            ContentError(
-                entry.path, f"cites [@{miss.key}], which is not in site/references.yaml", line=miss.line
-            )
-            for miss in cited.unknown
-        )
         for href in internal_links(body_html[entry.model, entry.key]):
             target = href.split("#", 1)[0] if not href.startswith("/faq/#") else href
             if target in published or target in content.unreadable_paths:
                 continue
             state = "a draft" if target in drafts else "not a page on this site"
             errors.append(
-                ContentError(entry.path, f"links to {href}, which is {state}", line=line_of(href, body))
+                ContentError(
+                    entry.path,
+                    f"links to {href}, which is {state}",
+                    line=entry.file_line(line_of(href, body)),
+                )
             )
 
 
@@ -583,11 +641,10 @@ def read_content(root: Path, *, stored_html: StoredHtml | None = None) -> Conten
     categories = root / "faq" / "categories.yaml"
     content.entries += read_yaml_list(categories, Category, CATEGORY_FIELDS, {}, pop_key("slug"), errors)
     article_files = sorted((root / "articles").glob("*.md"))
-    content.entries += read_markdown_records(
-        article_files, Article, ARTICLE_FIELDS, ARTICLE_OPTIONAL, "body", errors
-    )
+    reference_keys = frozenset(entry.key for entry in content.of(Reference))
+    content.entries += read_checked_records(article_files, Article, reference_keys, errors)
     question_files = sorted((root / "faq").glob("*.md"))
-    content.entries += read_markdown_records(question_files, Question, QUESTION_FIELDS, {}, "answer", errors)
+    content.entries += read_checked_records(question_files, Question, reference_keys, errors)
     for entry in content.of(Article):
         if entry.values["next_review_due"] <= entry.values["last_reviewed"]:
             errors.append(

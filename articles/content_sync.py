@@ -59,6 +59,7 @@ class Decision:
     outcome: Outcome
     record: LoadedFromFile | None
     resolved: Prefer | None = None  # set when this was a conflict the editor settled with --prefer
+    record_fingerprint: str | None = None  # the record's content as the load found it
 
 
 @dataclass
@@ -93,11 +94,11 @@ class ContentInvalid(Exception):
         self.errors = errors
 
 
-def decide(entry: Entry, record: LoadedFromFile | None) -> Outcome:
-    if record is None:
+def decide(entry: Entry, record: LoadedFromFile | None, now: str | None) -> Outcome:
+    """`now` is the record's fingerprint (None when there is no record)."""
+    if record is None or now is None:
         return Outcome.CREATED
     from_file = fingerprint(entry.values)
-    now = record.fingerprint()
     if from_file == now:
         return Outcome.UNCHANGED
     admin_edited = now != record.loaded_fingerprint
@@ -112,10 +113,20 @@ def plan(content: ContentSet) -> SyncReport:
     for model in dict.fromkeys(entry.model for entry in content.entries):
         entries = content.of(model)
         keys = [entry.key for entry in entries]
-        records = model.objects.in_bulk(keys, field_name=model.KEY_FIELD)
+        # Deciding reads only what a file sets and the load fingerprint. The rest of a row (a page's stored
+        # HTML and search text: most of its size) is fetched only for the records this load may write.
+        deciding = model.objects.only(model.KEY_FIELD, "loaded_fingerprint", *model.CONTENT_FIELDS)
+        records = deciding.in_bulk(keys, field_name=model.KEY_FIELD)
+        decisions = []
         for entry in entries:
             record = records.get(entry.key)
-            report.decisions.append(Decision(entry, decide(entry, record), record))
+            now = record.fingerprint() if record else None
+            decisions.append(Decision(entry, decide(entry, record, now), record, record_fingerprint=now))
+        writing = [d.entry.key for d in decisions if d.outcome in (Outcome.UPDATED, Outcome.CONFLICT)]
+        whole = model.objects.in_bulk(writing, field_name=model.KEY_FIELD) if writing else {}
+        report.decisions += [
+            replace(d, record=whole[d.entry.key]) if d.entry.key in whole else d for d in decisions
+        ]
     return report
 
 
@@ -139,9 +150,10 @@ def note_in_step(decision: Decision) -> None:
     """Bookkeeping for a record whose file is not applied: remember which file version has been seen."""
     record = decision.record
     assert record is not None
-    if decision.outcome is Outcome.UNCHANGED and record.loaded_fingerprint != record.fingerprint():
+    now = decision.record_fingerprint
+    if decision.outcome is Outcome.UNCHANGED and record.loaded_fingerprint != now:
         # File and record agree but were changed the same way on both sides: note that they are in step.
-        type(record).objects.filter(pk=record.pk).update(loaded_fingerprint=record.fingerprint())
+        type(record).objects.filter(pk=record.pk).update(loaded_fingerprint=now)
     if decision.resolved is Prefer.ADMIN:
         # The admin side won: this file version has been seen, so the next load reports "kept".
         type(record).objects.filter(pk=record.pk).update(

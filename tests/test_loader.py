@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from reversion.models import Version
 
+from articles import bodies
 from articles.models import Article, Disclaimer, Reference
 from faq.models import Question
 from tests.conftest import TOPIC_BODY, article_file, database_snapshot
@@ -348,6 +349,43 @@ def test_every_problem_is_reported_in_one_run(minimal_content: Path, load: Load)
     message = failed_load(minimal_content, "2 problem")
     assert "articles/side-effects.md" in message
     assert "faq/is-it-proven.md" in message
+
+
+def test_files_read_across_processes_report_what_a_read_here_reports(
+    minimal_content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With many files, pages and answers are read and checked in worker processes: every problem still names
+    its file and line, exactly as when the files are read in this process."""
+    write("articles/side-effects.md", front_matter().replace("Some text.", "Claim.[@nobody2020]"))(
+        minimal_content
+    )
+    write("articles/about.md", front_matter().replace("Some text.", '!!! danger "Run"\n    Now.'))(
+        minimal_content
+    )
+    write("faq/is-it-proven.md", "---\nquestion: a: b\n---\nA.\n")(minimal_content)
+    here = failed_load(minimal_content, "3 problem")
+    monkeypatch.setattr(bodies, "PARALLEL_MIN_JOBS", 1)
+    monkeypatch.setattr(bodies, "worker_count", lambda: 2)
+    assert failed_load(minimal_content, "3 problem") == here
+    assert line_reported(here, minimal_content / "articles" / "side-effects.md").endswith("[@nobody2020]")
+    assert line_reported(here, minimal_content / "articles" / "about.md").startswith("!!! danger")
+    assert line_reported(here, minimal_content / "faq" / "is-it-proven.md").startswith("question:")
+
+
+def line_reported(messages: str, path: Path) -> str:
+    """The line of `path` that the message about it points to ("path:line: problem")."""
+    message = next(line for line in messages.splitlines() if line.startswith(f"{path}:"))
+    number = int(message.removeprefix(f"{path}:").split(":", 1)[0])
+    return path.read_text().splitlines()[number - 1]
+
+
+def test_a_problem_in_a_body_is_reported_at_its_line_in_the_file(minimal_content: Path) -> None:
+    """Lines of a body count from the top of its file, front matter and blank lines included."""
+    path = minimal_content / "articles" / "side-effects.md"
+    path.write_text(
+        front_matter().replace("---\n## Key", "---\n\n\n## Key").replace("Some text.", "See [x](/nowhere/).")
+    )
+    assert line_reported(failed_load(minimal_content), path) == "See [x](/nowhere/)."
 
 
 def conflicting_edit(minimal_content: Path, load: Load) -> None:
