@@ -149,8 +149,9 @@ def run() -> Section:
         "PostgreSQL and Redis on 127.0.0.1, the real content loaded; wrk on the same machine, 1 thread. "
         "Every request carries X-Forwarded-Proto: https as the TLS proxy would send.",
         "Pages are warmed first, so these are cache hits: what a burst of readers from one link produces. "
-        "A hit costs one Redis read (the content version), so that an edit on any server shows at once; the "
-        "stylesheet is served by WhiteNoise from the same server with no network call.",
+        "A hit is served from the process's memory under the content version it watches through Redis "
+        "(ivmt_site/version_watch.py), with no network call, like the stylesheet, which WhiteNoise serves "
+        "from the same server.",
         f"Each figure is the median of {ROUNDS} rounds of {DURATION_SECONDS} s taken in turn; the machine is "
         "shared, and single runs of the stylesheet alone ranged from about 1,100 to 4,700 requests/s.",
     ]
