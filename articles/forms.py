@@ -1,10 +1,19 @@
 """Admin forms: a body is checked as the loader checks a file, with the problem and line named."""
 
+from typing import Any
+
 from django import forms
 
 from articles.change_log import ChangeLogField
 from articles.citations import link_citations
-from articles.models import ABOUT_SLUG, HOME_SLUG, Article, Reference
+from articles.models import (
+    ABOUT_SLUG,
+    HOME_SLUG,
+    Article,
+    PageRevision,
+    Reference,
+    page_text_fingerprint,
+)
 from articles.page_rules import topic_page_problems
 from ivmt_site.care_cards import card_problems
 
@@ -50,3 +59,46 @@ class ArticleForm(CitingBodyForm):
     def is_topic_page(self) -> bool:
         slug = self.instance.slug if self.instance.pk else self.cleaned_data.get("slug")
         return slug not in {HOME_SLUG, ABOUT_SLUG}
+
+
+class PageRevisionForm(CitingBodyForm):
+    """Changes proposed to a live page, checked as the page itself is. `started_from` carries, through the
+    form, which text of the page the editor started from: if the page changes while they write, saving is
+    refused rather than quietly proposing to undo that change."""
+
+    started_from = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = PageRevision
+        fields = ["article", "title", "summary", "body", "change_note", "status"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "article" in self.fields:
+            self.fields["article"].queryset = Article.objects.published()
+
+    def page(self) -> Article | None:
+        return self.instance.article if self.instance.pk else self.cleaned_data.get("article")
+
+    def is_topic_page(self) -> bool:
+        page = self.page()
+        return page is not None and page.is_topic
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        page = self.page()
+        if self.instance.pk or page is None:
+            return cleaned
+        now = page_text_fingerprint(page.title, page.summary, page.body)
+        if not cleaned.get("started_from"):
+            raise forms.ValidationError(
+                "Start from the live page: open it under Articles and choose “Propose changes to this "
+                "page”, so that your changes begin from its current text."
+            )
+        if cleaned["started_from"] != now:
+            raise forms.ValidationError(
+                "The live page was changed while you were writing. Nothing was saved. Copy your text, start "
+                "again from the live page (“Propose changes to this page”), and make your changes there."
+            )
+        self.instance.based_on = now
+        return cleaned

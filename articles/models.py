@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -334,6 +335,69 @@ class ClinicalReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer_name} ({self.reviewer_role}), {self.reviewed_on}"
+
+
+class RevisionStatus(models.TextChoices):
+    """A proposed change is written, then submitted; publishing applies it to the page and removes it."""
+
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+
+
+# What a proposed change may revise; the page's review dates and status stay with the reviewer.
+REVISED_FIELDS = ("title", "summary", "body")
+
+
+def page_text_fingerprint(title: str, summary: str, body: str) -> str:
+    """Which text of a page a proposed change was started from (see PageRevision.based_on)."""
+    return fingerprint({"title": title, "summary": summary, "body": normalize_source(body)})
+
+
+class PageRevision(models.Model):
+    """Changes proposed to a published page, kept apart from it.
+
+    Readers keep seeing the live page until a clinical reviewer publishes the changes (articles.revisions);
+    the page's history keeps the text they replace. `based_on` notes which text of the page the changes were
+    written against, so that changes made to the page since (a file loaded, other changes published) are
+    never silently overwritten.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=120)
+    summary = models.CharField(max_length=160, help_text="One sentence; used as the meta description.")
+    body = MarkdownxField(help_text="Markdown. Cite references with [@key]; link pages with /slug/.")
+    change_note = models.CharField(
+        max_length=200,
+        help_text="What changed, in one line for readers. It is added to the page's change log, dated the "
+        "day the changes are published.",
+    )
+    status = models.CharField(max_length=20, choices=RevisionStatus.choices, default=RevisionStatus.DRAFT)
+    based_on = models.CharField(max_length=64, editable=False)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, editable=False, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated"]
+        verbose_name = "proposed change to a live page"
+        verbose_name_plural = "proposed changes to live pages"
+
+    def __str__(self) -> str:
+        return f"Changes to “{self.article.title}”"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.body = normalize_source(self.body)
+        super().save(*args, **kwargs)
+
+    def as_page(self) -> Article:
+        """The page as it would be with these changes published, rendered but not saved (for the preview)."""
+        page = Article.objects.get(pk=self.article_id)
+        for name in REVISED_FIELDS:
+            setattr(page, name, getattr(self, name))
+        page.render_stored_fields()
+        return page
 
 
 class Disclaimer(LoadedFromFile):

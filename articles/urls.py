@@ -9,6 +9,7 @@ urlpatterns = [
     path("glossary/", views.glossary, name="glossary"),
     path("search/", search_views.search, name="search"),
     path("preview/<slug:slug>/", views.article_preview, name="preview"),
+    path("preview/proposed/<int:pk>/", views.revision_preview, name="revision_preview"),
     path("feedback/", feedback_views.feedback, name="feedback"),
     path("feedback/comment/", feedback_views.feedback_comment, name="feedback_comment"),
     path("<slug:slug>/", views.article_detail, name="detail"),

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from articles.models import HOME_SLUG, Article, GlossaryTerm
+from articles.models import HOME_SLUG, Article, GlossaryTerm, PageRevision
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -28,6 +28,19 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article, slug=slug)
     context = {"article": article, "preview": True}
     if slug == HOME_SLUG:
+        return render(
+            request, "articles/home.html", {**context, "topics": Article.objects.published().topics()}
+        )
+    return render(request, "articles/article_detail.html", context)
+
+
+@never_cache
+@staff_member_required
+def revision_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """A live page as it would be with the proposed changes published, under a "preview" banner (staff)."""
+    revision = get_object_or_404(PageRevision, pk=pk)
+    context = {"article": revision.as_page(), "preview": True}
+    if revision.article.slug == HOME_SLUG:
         return render(
             request, "articles/home.html", {**context, "topics": Article.objects.published().topics()}
         )

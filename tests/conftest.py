@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
 from django.forms.models import model_to_dict
+from django.test import Client
 
 from articles.models import Article, Disclaimer, GlossaryTerm, Reference
 from faq.models import Category, Question
@@ -148,6 +150,15 @@ def _media_in_tmp(settings, tmp_path: Path) -> None:
 def _fast_password_hashing(settings) -> None:
     # The default hasher is slow on purpose; tests create many staff users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def member_of(group: str, client: Client) -> Client:
+    user = User.objects.create_user(
+        group.lower().replace(" ", "-"), password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group))
+    client.force_login(user)
+    return client
 
 
 def article_admin_form(**values: object) -> dict[str, object]:

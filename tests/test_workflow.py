@@ -15,20 +15,11 @@ from reversion.models import Version
 from articles.models import Article, ClinicalReview, Status
 from articles.roles import CLINICAL_REVIEWER, EDITOR, ROLE_PERMISSIONS
 from faq.models import Question
-from tests.conftest import article_admin_form
+from tests.conftest import article_admin_form, member_of
 
 pytestmark = pytest.mark.django_db
 
 ARTICLES = "/admin/articles/article/"
-
-
-def member_of(group: str, client: Client) -> Client:
-    user = User.objects.create_user(
-        group.lower().replace(" ", "-"), password="a-long-test-password", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=group))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -1,0 +1,169 @@
+"""Changes proposed to a live page: readers keep the live page until a clinical reviewer publishes them, and
+nothing changed on the page meanwhile is ever undone by them."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.models import Article, PageRevision, RevisionStatus, Status
+from articles.roles import CLINICAL_REVIEWER, EDITOR
+from tests.conftest import TOPIC_BODY, member_of
+
+pytestmark = pytest.mark.django_db
+
+REVISIONS = "/admin/articles/pagerevision/"
+NEW_TEXT = "Magnesium can make you feel warm and flushed for a short time."
+
+
+@pytest.fixture
+def editor(client: Client) -> Client:
+    return member_of(EDITOR, client)
+
+
+@pytest.fixture
+def reviewer() -> Client:
+    return member_of(CLINICAL_REVIEWER, Client())
+
+
+@pytest.fixture
+def live(loaded_site: None) -> Article:
+    page = Article.objects.get(slug="side-effects")
+    assert page.status == Status.PUBLISHED
+    return page
+
+
+def started_form(client: Client, page: Article) -> dict[str, str]:
+    """The add form as opened from the live page's "Propose changes to this page" link, as the browser
+    would send it back."""
+    html = client.get(f"{REVISIONS}add/?article={page.pk}").content.decode()
+    started_from = re.search(r'name="started_from" value="([0-9a-f]{64})"', html)
+    assert started_from, "the form carries the text it started from"
+    assert page.title in html and "Key points" in html  # prefilled with the live text
+    return {
+        "article": str(page.pk),
+        "title": page.title,
+        "summary": page.summary,
+        "body": page.body,
+        "change_note": "Explained flushing more simply.",
+        "status": RevisionStatus.IN_REVIEW,
+        "started_from": started_from.group(1),
+    }
+
+
+def propose(client: Client, page: Article, **changes: str) -> PageRevision:
+    form = started_form(client, page) | changes
+    response = client.post(f"{REVISIONS}add/", form)
+    assert response.status_code == 302, response.content.decode()
+    return PageRevision.objects.get(article=page)
+
+
+def publish(client: Client, revision: PageRevision) -> str:
+    response = client.post(
+        REVISIONS, {"action": "publish", "_selected_action": [str(revision.pk)]}, follow=True
+    )
+    return response.content.decode()
+
+
+def with_new_text(page: Article) -> str:
+    return page.body.replace("## What we know", f"{NEW_TEXT}\n\n## What we know", 1)
+
+
+def test_the_live_page_links_to_proposing_changes(editor: Client, live: Article) -> None:
+    html = editor.get(f"/admin/articles/article/{live.pk}/change/").content.decode()
+    assert f"{REVISIONS}add/?article={live.pk}" in html
+    assert "Propose changes to this page" in html
+
+
+def test_proposed_changes_stay_off_the_live_page_until_published(
+    editor: Client, reviewer: Client, client: Client, live: Article
+) -> None:
+    revision = propose(editor, live, body=with_new_text(live))
+    assert revision.proposed_by.username == "editor"
+
+    assert NEW_TEXT not in Client().get("/side-effects/").content.decode()
+    preview = editor.get(f"/preview/proposed/{revision.pk}/")
+    assert preview.status_code == 200 and NEW_TEXT in preview.content.decode()
+    assert "Preview." in preview.content.decode()
+    assert Client().get(f"/preview/proposed/{revision.pk}/").status_code == 302  # to the login page
+
+    dashboard = reviewer.get("/admin/").content.decode()
+    assert "Changes to a live page" in dashboard and "Explained flushing more simply." in dashboard
+
+    assert "1 published" in publish(reviewer, revision)
+    assert NEW_TEXT in Client().get("/side-effects/").content.decode()
+    page = Article.objects.get(pk=live.pk)
+    assert page.changes[0] == {
+        "date": timezone.localdate().isoformat(),
+        "summary": "Explained flushing more simply.",
+    }
+    assert page.changes[1:] == live.changes
+    assert not PageRevision.objects.exists()
+    versions = Version.objects.get_for_object(page)
+    assert versions[0].revision.comment.startswith("Published changes proposed by editor")
+    assert versions[0].revision.user.username == "clinical-reviewer"
+    assert any(v.field_dict["body"] == live.body for v in versions[1:])  # the replaced text is kept
+
+
+def test_an_editor_cannot_publish_proposed_changes(editor: Client, live: Article) -> None:
+    revision = propose(editor, live, body=with_new_text(live))
+    assert 'value="publish"' not in editor.get(REVISIONS).content.decode()
+    publish(editor, revision)
+    assert Article.objects.get(pk=live.pk).body == live.body
+    assert PageRevision.objects.filter(pk=revision.pk).exists()
+
+
+def test_changes_are_not_published_over_a_newer_live_page(
+    editor: Client, reviewer: Client, live: Article
+) -> None:
+    revision = propose(editor, live, body=with_new_text(live))
+    Article.objects.filter(pk=live.pk).update(summary="Changed since, by a file load.")
+    page = publish(reviewer, revision)
+    assert "the live page has changed since these changes were started" in page
+    assert Article.objects.get(pk=live.pk).summary == "Changed since, by a file load."
+    assert NEW_TEXT not in Article.objects.get(pk=live.pk).body
+    assert PageRevision.objects.filter(pk=revision.pk).exists()  # kept for the editor to bring up to date
+
+
+def test_a_page_changed_while_the_editor_writes_is_not_proposed_over(editor: Client, live: Article) -> None:
+    form = started_form(editor, live) | {"body": with_new_text(live)}
+    Article.objects.filter(pk=live.pk).update(title="Side effects, retitled meanwhile")
+    response = editor.post(f"{REVISIONS}add/", form)
+    assert response.status_code == 200
+    assert "The live page was changed while you were writing" in response.content.decode()
+    assert not PageRevision.objects.exists()
+
+
+def test_proposing_changes_starts_from_the_live_page(editor: Client, live: Article) -> None:
+    form = started_form(editor, live)
+    del form["started_from"]
+    response = editor.post(f"{REVISIONS}add/", form)
+    assert "Start from the live page" in response.content.decode()
+    assert not PageRevision.objects.exists()
+
+
+def test_proposed_changes_are_checked_as_the_page_is(editor: Client, live: Article) -> None:
+    form = started_form(editor, live) | {"body": "Just one paragraph, no key points.[@nobody2020]"}
+    html = editor.post(f"{REVISIONS}add/", form).content.decode()
+    assert "[@nobody2020] is not a reference" in html
+    assert "must start with the heading" in html
+    assert not PageRevision.objects.exists()
+
+
+def test_hostile_markdown_in_proposed_changes_is_sanitized_in_the_preview(
+    editor: Client, live: Article
+) -> None:
+    hostile = '<script>alert(1)</script> <a href="javascript:alert(2)">x</a> <img src=x onerror=alert(3)>'
+    revision = propose(editor, live, body=TOPIC_BODY.format(body=hostile))
+    html = editor.get(f"/preview/proposed/{revision.pk}/").content.decode()
+    assert "<script>alert" not in html and "javascript:" not in html and "onerror" not in html
+
+
+def test_only_live_pages_take_proposed_changes(editor: Client, live: Article) -> None:
+    Article.objects.filter(pk=live.pk).update(status=Status.DRAFT)
+    html = editor.get(f"/admin/articles/article/{live.pk}/change/").content.decode()
+    assert "Not live: edit this page directly." in html
+    form = editor.get(f"{REVISIONS}add/?article={live.pk}").content.decode()
+    assert "Key points" not in form  # nothing to start from: a draft is edited in place
