@@ -85,7 +85,7 @@ def manage(env: dict[str, str], *args: str, timeout: int = 300) -> str:
 class Gunicorn:
     env: dict[str, str]
     log: Path
-    workers: int | None = 1  # None: the config's default (2 per core + 1)
+    workers: int | None = 1  # None: the config's default (1 per core + 1)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 

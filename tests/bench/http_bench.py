@@ -145,7 +145,7 @@ def run() -> Section:
             server.stop()
         workers = len(re.findall(r"Booting worker", server.logged()))
     section.notes += [
-        f"gunicorn in production mode, {workers} worker processes (2 per core + 1) of 4 threads, keep-alive; "
+        f"gunicorn in production mode, {workers} worker processes (1 per core + 1) of 4 threads, keep-alive; "
         "PostgreSQL and Redis on 127.0.0.1, the real content loaded; wrk on the same machine, 1 thread. "
         "Every request carries X-Forwarded-Proto: https as the TLS proxy would send.",
         "Pages are warmed first, so these are cache hits: what a burst of readers from one link produces. "
