@@ -1,4 +1,8 @@
-"""The two editorial roles: group names and their permissions, used by a data migration and tests."""
+"""The two editorial roles: group names and their permissions, used by data migrations and tests."""
+
+from django.apps import apps as installed_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.management import create_contenttypes
 
 EDITOR = "Editor"
 CLINICAL_REVIEWER = "Clinical reviewer"
@@ -54,3 +58,13 @@ def sync_groups(group_model: type, permission_model: type) -> None:
             for app_label, codename in permissions
         ]
         group.permissions.set([permission for permission in held if permission is not None])
+
+
+def update_groups(apps: object, schema_editor: object) -> None:
+    """The data migrations' step: give both groups every permission listed above. Django makes permissions
+    only after all migrations have run, so those of the models migrated so far are made here first."""
+    for app_label in ("articles", "faq"):
+        app_config = installed_apps.get_app_config(app_label)
+        create_contenttypes(app_config, apps=apps, verbosity=0)
+        create_permissions(app_config, apps=apps, verbosity=0)
+    sync_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))

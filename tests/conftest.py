@@ -15,6 +15,7 @@ from django.forms.models import model_to_dict
 from django.test import Client
 
 from articles.models import Article, Disclaimer, GlossaryTerm, Reference
+from articles.roles import CLINICAL_REVIEWER, EDITOR
 from faq.models import Category, Question
 from ivmt_site.page_cache import recent_pages
 
@@ -159,6 +160,18 @@ def member_of(group: str, client: Client) -> Client:
     user.groups.add(Group.objects.get(name=group))
     client.force_login(user)
     return client
+
+
+# Signed-in staff in one of the two editorial roles (tests/test_admin.py and test_search.py use a superuser
+# of their own under the name `editor`).
+@pytest.fixture
+def editor(client: Client) -> Client:
+    return member_of(EDITOR, client)
+
+
+@pytest.fixture
+def reviewer() -> Client:
+    return member_of(CLINICAL_REVIEWER, Client())
 
 
 def article_admin_form(**values: object) -> dict[str, object]:

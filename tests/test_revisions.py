@@ -9,23 +9,12 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, PageRevision, RevisionStatus, Status
-from articles.roles import CLINICAL_REVIEWER, EDITOR
-from tests.conftest import TOPIC_BODY, member_of
+from tests.conftest import TOPIC_BODY
 
 pytestmark = pytest.mark.django_db
 
 REVISIONS = "/admin/articles/pagerevision/"
 NEW_TEXT = "Magnesium can make you feel warm and flushed for a short time."
-
-
-@pytest.fixture
-def editor(client: Client) -> Client:
-    return member_of(EDITOR, client)
-
-
-@pytest.fixture
-def reviewer() -> Client:
-    return member_of(CLINICAL_REVIEWER, Client())
 
 
 @pytest.fixture

@@ -15,21 +15,11 @@ from reversion.models import Version
 from articles.models import Article, ClinicalReview, Status
 from articles.roles import CLINICAL_REVIEWER, EDITOR, ROLE_PERMISSIONS
 from faq.models import Question
-from tests.conftest import article_admin_form, member_of
+from tests.conftest import article_admin_form
 
 pytestmark = pytest.mark.django_db
 
 ARTICLES = "/admin/articles/article/"
-
-
-@pytest.fixture
-def editor(client: Client) -> Client:
-    return member_of(EDITOR, client)
-
-
-@pytest.fixture
-def reviewer() -> Client:
-    return member_of(CLINICAL_REVIEWER, Client())
 
 
 @pytest.fixture

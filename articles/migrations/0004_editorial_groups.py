@@ -1,20 +1,8 @@
 """Creates the "Editor" and "Clinical reviewer" groups with their permissions."""
 
-from django.apps import apps as installed_apps
-from django.contrib.auth.management import create_permissions
-from django.contrib.contenttypes.management import create_contenttypes
 from django.db import migrations
 
-from articles.roles import ROLE_PERMISSIONS, sync_groups
-
-
-def create_groups(apps, schema_editor):
-    # Permissions are normally made after all migrations run; make them now so the groups can hold them.
-    for app_label in ("articles", "faq"):
-        app_config = installed_apps.get_app_config(app_label)
-        create_contenttypes(app_config, apps=apps, verbosity=0)
-        create_permissions(app_config, apps=apps, verbosity=0)
-    sync_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from articles.roles import ROLE_PERMISSIONS, update_groups
 
 
 def remove_groups(apps, schema_editor):
@@ -29,4 +17,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_groups, remove_groups)]
+    operations = [migrations.RunPython(update_groups, remove_groups)]
