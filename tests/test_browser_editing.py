@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from playwright.sync_api import Browser, Page, expect
 
@@ -100,3 +101,49 @@ def test_an_editor_submits_and_a_reviewer_publishes(browser: Browser, live_serve
     assert response is not None and response.status == 200
     expect(public.locator("main strong", has_text="new line")).to_be_visible()
     assert not re.search(r"<script|onerror", public.locator("main").inner_html())
+
+
+def test_an_editor_proposes_changes_to_a_live_page_and_a_reviewer_publishes_them(
+    browser: Browser, live_server, loaded_site: None
+) -> None:
+    article = Article.objects.get(slug="how-to-get-it")
+    assert article.status == Status.PUBLISHED
+    make_user("editor", EDITOR)
+    make_user("reviewer", CLINICAL_REVIEWER)
+    public = browser.new_page()
+
+    editor = log_in(browser, live_server.url, "editor")
+    editor.goto(f"/admin/articles/article/{article.pk}/change/")
+    editor.click("text=Propose changes to this page")
+    body = editor.locator("textarea#id_body")
+    expect(body).to_have_value(re.compile("## It needs a prescriber"))
+    new_text = "A **proposed line** from the editor."
+    body.fill(article.body.replace("## It needs a prescriber", f"{new_text}\n\n## It needs a prescriber"))
+    body.dispatch_event("input")
+    expect(editor.locator(".markdownx-preview strong", has_text="proposed line")).to_be_visible()
+    editor.fill("#id_change_note", "Added a line on prescribers.")
+    editor.select_option("select#id_status", "in_review")
+    editor.screenshot(path=screenshot("proposed-changes-form"), full_page=True)
+    editor.click("input[name=_save]")
+    expect(editor.locator(".messagelist")).to_contain_text("was added successfully")
+
+    public.goto(f"{live_server.url}/how-to-get-it/")
+    expect(public.locator("main strong", has_text="proposed line")).to_have_count(0)
+
+    reviewer = log_in(browser, live_server.url, "reviewer")
+    expect(reviewer.locator("#review-dashboard")).to_contain_text("Added a line on prescribers.")
+    reviewer.goto("/admin/articles/pagerevision/")
+    reviewer.locator("input[name=_selected_action]").first.check()
+    reviewer.select_option("select[name=action]", "publish")
+    reviewer.click("button[name=index]")
+    expect(reviewer.locator(".messagelist")).to_contain_text("1 published")
+
+    public.goto(f"{live_server.url}/how-to-get-it/")
+    expect(public.locator("main strong", has_text="proposed line")).to_be_visible()
+    expect(public.locator("main")).to_contain_text("Added a line on prescribers.")
+
+
+def screenshot(name: str) -> str:
+    folder = settings.BASE_DIR / "test-artifacts" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / f"admin-{name}.png")
