@@ -1,14 +1,12 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 
-from articles.admin_workflow import PublishingAdmin
+from articles.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
 from articles.content_sync import rerender_bodies
 from articles.forms import ArticleForm, PageRevisionForm
 from articles.models import (
@@ -19,11 +17,7 @@ from articles.models import (
     GlossaryTerm,
     PageRevision,
     Reference,
-    RevisionStatus,
-    Status,
-    page_text_fingerprint,
 )
-from articles.revisions import CannotPublish, publish_revision
 
 READABILITY_FIELDS = ["reading_grade", "smog_index", "key_points_grade", "care_card_grade"]
 
@@ -70,28 +64,7 @@ class ArticleAdmin(PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
 
     @admin.display(description="Proposed changes")
     def proposed_changes(self, obj: Article) -> str:
-        # A live page is not edited in place (that would publish the edit): changes to it are proposed apart.
-        if obj.pk is None or obj.status != Status.PUBLISHED:
-            return "Not live: edit this page directly."
-        pending = format_html_join(
-            "",
-            '<li><a href="{}">{}</a> ({})</li>',
-            (
-                (
-                    reverse("admin:articles_pagerevision_change", args=[r.pk]),
-                    r.change_note,
-                    r.get_status_display(),
-                )
-                for r in obj.revisions.all()
-            ),
-        )
-        start = reverse("admin:articles_pagerevision_add") + f"?article={obj.pk}"
-        return format_html(
-            '<a href="{}">Propose changes to this page</a>. Readers keep seeing this page until a clinical '
-            "reviewer publishes them.{}",
-            start,
-            format_html("<ul>{}</ul>", pending) if pending else "",
-        )
+        return proposed_changes_links(obj, PageRevision)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
         # The slug is the record's key in content/: renaming it in the admin would orphan its file.
@@ -163,66 +136,6 @@ class FeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(PageRevision)
-class PageRevisionAdmin(MarkdownxModelAdmin):
-    """Changes proposed to live pages. Editors write and submit them; a clinical reviewer publishes them.
-
-    Not a VersionAdmin: its views would wrap publishing in one history entry, merging the live text kept
-    before publishing with the published text. The page's own history records both.
-    """
-
+class PageRevisionAdmin(ProposedChangeAdmin):
     form = PageRevisionForm
-    list_display = ["__str__", "change_note", "status", "proposed_by", "updated"]
-    list_filter = ["status"]
-    list_select_related = ["article", "proposed_by"]
-    actions = ["submit_for_review", "publish"]
-    fields = ["article", "title", "summary", "body", "change_note", "status", "started_from"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: PageRevision | None = None) -> list[str]:
-        return ["article", "proposed_by", "updated"] if obj else []
-
-    def get_fields(self, request: HttpRequest, obj: PageRevision | None = None) -> list[str]:
-        if obj:
-            return ["article", "title", "summary", "body", "change_note", "status", "proposed_by", "updated"]
-        return self.fields
-
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
-        """Opened from a live page ("Propose changes to this page"): start from its current text."""
-        initial = super().get_changeform_initial_data(request)
-        page = Article.objects.published().filter(pk=request.GET.get("article") or None).first()
-        if page is not None:
-            initial.update(
-                title=page.title,
-                summary=page.summary,
-                body=page.body,
-                started_from=page_text_fingerprint(page.title, page.summary, page.body),
-            )
-        return initial
-
-    def save_model(self, request: HttpRequest, obj: PageRevision, form: object, change: bool) -> None:
-        if not change:
-            obj.proposed_by = request.user
-        super().save_model(request, obj, form, change)
-
-    def view_on_site(self, obj: PageRevision) -> str:
-        return reverse("articles:revision_preview", kwargs={"pk": obj.pk})
-
-    def has_publish_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("articles.publish_article")
-
-    @admin.action(description="Submit selected for clinical review", permissions=["change"])
-    def submit_for_review(self, request: HttpRequest, queryset: QuerySet[PageRevision]) -> None:
-        changed = queryset.filter(status=RevisionStatus.DRAFT).update(status=RevisionStatus.IN_REVIEW)
-        self.message_user(request, f"{changed} submitted for review.", messages.SUCCESS)
-
-    @admin.action(description="Publish selected changes to the live pages", permissions=["publish"])
-    def publish(self, request: HttpRequest, queryset: QuerySet[PageRevision]) -> None:
-        published = 0
-        for revision in queryset.select_related("article", "proposed_by"):
-            try:
-                publish_revision(revision, user=request.user, today=timezone.localdate())
-            except CannotPublish as refused:
-                self.message_user(request, str(refused), messages.ERROR)
-            else:
-                published += 1
-        if published:
-            self.message_user(request, f"{published} published.", messages.SUCCESS)
+    preview_url_name = "articles:revision_preview"

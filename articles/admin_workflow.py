@@ -4,7 +4,8 @@ An Editor may write and submit for review; only a user with the model's publish 
 reviewer group) may set "published". The rule is applied where every admin route passes: the status field's
 choices (the change form, and django-reversion's revert and recover views, which reuse it), the list actions,
 and the change permission on a published record (an Editor sees it read-only: editing live text would be
-publishing it).
+publishing it). Changes to a live record are proposed apart from it (ProposedChangeAdmin) and published by
+a reviewer.
 """
 
 import reversion
@@ -13,8 +14,13 @@ from django.db import models
 from django.db.models import QuerySet
 from django.forms import Field
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from markdownx.admin import MarkdownxModelAdmin
 
-from articles.models import Status
+from articles.models import ProposedChange, RevisionStatus, Status
+from articles.revisions import CannotPublish, publish_changes
 
 
 class PublishingAdmin:
@@ -64,3 +70,94 @@ def move_to(queryset: QuerySet, status: str, request: HttpRequest, comment: str)
             record.status = status
             record.save()
     return len(records)
+
+
+def admin_url(model: type[models.Model], view: str, *args: object) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def proposed_changes_links(live: models.Model, change_model: type[ProposedChange]) -> str:
+    """For a live record's admin form: a link to propose changes to it, and the changes already proposed.
+
+    A live record is not edited in place (that would publish the edit): changes to it are proposed apart.
+    """
+    if live.pk is None or live.status != Status.PUBLISHED:
+        return "Not live: edit it directly."
+    pending = format_html_join(
+        "",
+        '<li><a href="{}">{}</a> ({})</li>',
+        (
+            (admin_url(change_model, "change", c.pk), c.change_note, c.get_status_display())
+            for c in change_model.objects.filter(**{change_model.LIVE_FIELD: live})
+        ),
+    )
+    return format_html(
+        '<a href="{}?{}={}">Propose changes</a>. Readers keep seeing the live text until a clinical reviewer '
+        "publishes them.{}",
+        admin_url(change_model, "add"),
+        change_model.LIVE_FIELD,
+        live.pk,
+        format_html("<ul>{}</ul>", pending) if pending else "",
+    )
+
+
+class ProposedChangeAdmin(MarkdownxModelAdmin):
+    """Changes proposed to live records. Editors write and submit them; a clinical reviewer publishes them.
+
+    Not a VersionAdmin: its views would wrap publishing in one history entry, merging the live text kept
+    before publishing with the published text. The live record's own history records both.
+    """
+
+    preview_url_name: str  # the staff preview of the live record with the changes
+    list_display = ["__str__", "change_note", "status", "proposed_by", "updated"]
+    list_filter = ["status"]
+    actions = ["submit_for_review", "publish"]
+
+    def get_fields(self, request: HttpRequest, obj: ProposedChange | None = None) -> list[str]:
+        model = self.model
+        fields = [model.LIVE_FIELD, *model.REVISED_FIELDS, "change_note", "status"]
+        return [*fields, "proposed_by", "updated"] if obj else [*fields, "started_from"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ProposedChange | None = None) -> list[str]:
+        return [self.model.LIVE_FIELD, "proposed_by", "updated"] if obj else []
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        """Opened from a live record ("Propose changes"): start from its current text."""
+        initial = super().get_changeform_initial_data(request)
+        model = self.model
+        live = model.live_model().objects.published().filter(pk=request.GET.get(model.LIVE_FIELD) or None)
+        record = live.first()
+        if record is not None:
+            initial.update({name: getattr(record, name) for name in model.REVISED_FIELDS})
+            initial["started_from"] = model.text_fingerprint(record)
+        return initial
+
+    def save_model(self, request: HttpRequest, obj: ProposedChange, form: object, change: bool) -> None:
+        if not change:
+            obj.proposed_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def view_on_site(self, obj: ProposedChange) -> str:
+        return reverse(self.preview_url_name, kwargs={"pk": obj.pk})
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        live = self.model.live_model()._meta
+        return request.user.has_perm(f"{live.app_label}.publish_{live.model_name}")
+
+    @admin.action(description="Submit selected for clinical review", permissions=["change"])
+    def submit_for_review(self, request: HttpRequest, queryset: QuerySet[ProposedChange]) -> None:
+        changed = queryset.filter(status=RevisionStatus.DRAFT).update(status=RevisionStatus.IN_REVIEW)
+        self.message_user(request, f"{changed} submitted for review.", messages.SUCCESS)
+
+    @admin.action(description="Publish selected changes to the live text", permissions=["publish"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[ProposedChange]) -> None:
+        published = 0
+        for change in queryset.select_related(self.model.LIVE_FIELD, "proposed_by"):
+            try:
+                publish_changes(change, user=request.user, today=timezone.localdate())
+            except CannotPublish as refused:
+                self.message_user(request, str(refused), messages.ERROR)
+            else:
+                published += 1
+        if published:
+            self.message_user(request, f"{published} published.", messages.SUCCESS)

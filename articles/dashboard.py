@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from articles.models import Article, Feedback, PageRevision, RevisionStatus, Status
-from faq.models import Question
+from faq.models import AnswerRevision, Question
 
 DUE_SOON_DAYS = 30
 
@@ -15,8 +15,9 @@ class ReviewDashboard:
     due_soon: list[Article]
     articles_in_review: list[Article]
     questions_in_review: list[Question]
-    # Changes proposed to live pages, submitted for review.
-    revisions_in_review: list[PageRevision] = field(default_factory=list)
+    # Changes proposed to live pages and answers, submitted for review.
+    page_changes_in_review: list[PageRevision] = field(default_factory=list)
+    answer_changes_in_review: list[AnswerRevision] = field(default_factory=list)
     # The newest reader feedback ("Was this page helpful?"), newest first.
     recent_feedback: list[Feedback] = field(default_factory=list)
 
@@ -30,8 +31,11 @@ def review_dashboard(*, today: date) -> ReviewDashboard:
         ),
         articles_in_review=list(Article.objects.filter(status=Status.IN_REVIEW)),
         questions_in_review=list(Question.objects.filter(status=Status.IN_REVIEW)),
-        revisions_in_review=list(
+        page_changes_in_review=list(
             PageRevision.objects.filter(status=RevisionStatus.IN_REVIEW).select_related("article")
+        ),
+        answer_changes_in_review=list(
+            AnswerRevision.objects.filter(status=RevisionStatus.IN_REVIEW).select_related("live_answer")
         ),
         recent_feedback=list(Feedback.objects.select_related("article")[:10]),
     )

@@ -12,7 +12,7 @@ from articles.models import (
     Article,
     PageRevision,
     Reference,
-    page_text_fingerprint,
+    RenderedBody,
 )
 from articles.page_rules import topic_page_problems
 from ivmt_site.care_cards import card_problems
@@ -61,44 +61,53 @@ class ArticleForm(CitingBodyForm):
         return slug not in {HOME_SLUG, ABOUT_SLUG}
 
 
-class PageRevisionForm(CitingBodyForm):
-    """Changes proposed to a live page, checked as the page itself is. `started_from` carries, through the
-    form, which text of the page the editor started from: if the page changes while they write, saving is
-    refused rather than quietly proposing to undo that change."""
+class ProposedChangeForm(CitingBodyForm):
+    """Changes proposed to a live record (see ProposedChange), checked as the record itself is.
+
+    `started_from` carries, through the form, which text of the live record the editor started from: if the
+    record changes while they write, saving is refused rather than quietly proposing to undo that change.
+    """
 
     started_from = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = PageRevision
-        fields = ["article", "title", "summary", "body", "change_note", "status"]
+    _meta: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if "article" in self.fields:
-            self.fields["article"].queryset = Article.objects.published()
+        model = self._meta.model
+        self.body_field = model.live_model().SOURCE_FIELD
+        if model.LIVE_FIELD in self.fields:
+            self.fields[model.LIVE_FIELD].queryset = model.live_model().objects.published()
 
-    def page(self) -> Article | None:
-        return self.instance.article if self.instance.pk else self.cleaned_data.get("article")
+    def live(self) -> RenderedBody | None:
+        if self.instance.pk:
+            return self.instance.live
+        return self.cleaned_data.get(self._meta.model.LIVE_FIELD)
 
     def is_topic_page(self) -> bool:
-        page = self.page()
-        return page is not None and page.is_topic
+        live = self.live()
+        return live is not None and live.is_topic
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        page = self.page()
-        if self.instance.pk or page is None:
+        live = self.live()
+        if self.instance.pk or live is None:
             return cleaned
-        now = page_text_fingerprint(page.title, page.summary, page.body)
+        now = self._meta.model.text_fingerprint(live)
         if not cleaned.get("started_from"):
             raise forms.ValidationError(
-                "Start from the live page: open it under Articles and choose “Propose changes to this "
-                "page”, so that your changes begin from its current text."
+                "Start from the live text: open the page or answer in the admin and choose “Propose "
+                "changes”, so that your changes begin from its current text."
             )
         if cleaned["started_from"] != now:
             raise forms.ValidationError(
-                "The live page was changed while you were writing. Nothing was saved. Copy your text, start "
-                "again from the live page (“Propose changes to this page”), and make your changes there."
+                "The live text was changed while you were writing. Nothing was saved. Copy your text, start "
+                "again from the live text (“Propose changes”), and make your changes there."
             )
         self.instance.based_on = now
         return cleaned
+
+
+class PageRevisionForm(ProposedChangeForm):
+    class Meta:
+        model = PageRevision
+        fields = ["article", "title", "summary", "body", "change_note", "status"]

@@ -201,6 +201,11 @@ class RenderedBody(models.Model):
         """Derive the stored fields from the Markdown source: what save() does before writing."""
         raise NotImplementedError
 
+    @property
+    def is_topic(self) -> bool:
+        """Whether the body must keep a topic page's shape (key points, what is not known)."""
+        return False
+
     def references(self) -> list[Reference]:
         attached = getattr(self, "_attached_references", None)
         return attached if attached is not None else references_in_order(self.reference_keys)
@@ -338,38 +343,31 @@ class ClinicalReview(models.Model):
 
 
 class RevisionStatus(models.TextChoices):
-    """A proposed change is written, then submitted; publishing applies it to the page and removes it."""
+    """Proposed changes are written, then submitted; publishing applies them to the live record and removes
+    them."""
 
     DRAFT = "draft", "Draft"
     IN_REVIEW = "in_review", "In review"
 
 
-# What a proposed change may revise; the page's review dates and status stay with the reviewer.
-REVISED_FIELDS = ("title", "summary", "body")
+class ProposedChange(models.Model):
+    """Changes proposed to a live page or FAQ answer, kept apart from it.
 
-
-def page_text_fingerprint(title: str, summary: str, body: str) -> str:
-    """Which text of a page a proposed change was started from (see PageRevision.based_on)."""
-    return fingerprint({"title": title, "summary": summary, "body": normalize_source(body)})
-
-
-class PageRevision(models.Model):
-    """Changes proposed to a published page, kept apart from it.
-
-    Readers keep seeing the live page until a clinical reviewer publishes the changes (articles.revisions);
-    the page's history keeps the text they replace. `based_on` notes which text of the page the changes were
-    written against, so that changes made to the page since (a file loaded, other changes published) are
-    never silently overwritten.
+    Readers keep seeing the live text until a clinical reviewer publishes the changes (articles.revisions);
+    the record's history keeps the text they replace. `based_on` notes which text of the record the changes
+    were written against, so that changes made to it since (a file loaded, other changes published) are never
+    silently overwritten.
     """
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
-    title = models.CharField(max_length=120)
-    summary = models.CharField(max_length=160, help_text="One sentence; used as the meta description.")
-    body = MarkdownxField(help_text="Markdown. Cite references with [@key]; link pages with /slug/.")
+    LIVE_FIELD: ClassVar[str]  # the foreign key to the live record
+    # What the changes may revise, by the live record's field names; review dates and status stay with the
+    # reviewer.
+    REVISED_FIELDS: ClassVar[tuple[str, ...]]
+
     change_note = models.CharField(
         max_length=200,
-        help_text="What changed, in one line for readers. It is added to the page's change log, dated the "
-        "day the changes are published.",
+        help_text="What changed, in one line. It goes into the history, and into a page's public change log "
+        "dated the day the changes are published.",
     )
     status = models.CharField(max_length=20, choices=RevisionStatus.choices, default=RevisionStatus.DRAFT)
     based_on = models.CharField(max_length=64, editable=False)
@@ -380,24 +378,58 @@ class PageRevision(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
+        abstract = True
         ordering = ["-updated"]
-        verbose_name = "proposed change to a live page"
-        verbose_name_plural = "proposed changes to live pages"
 
     def __str__(self) -> str:
-        return f"Changes to “{self.article.title}”"
+        return f"Changes to “{self.live}”"
+
+    @classmethod
+    def live_model(cls) -> type["RenderedBody"]:
+        return cls._meta.get_field(cls.LIVE_FIELD).related_model
+
+    @property
+    def live(self) -> "RenderedBody":
+        return getattr(self, self.LIVE_FIELD)
+
+    @classmethod
+    def text_fingerprint(cls, record: models.Model) -> str:
+        """Which text of the live record changes were started from (or are), as `based_on` stores it."""
+        source = cls.live_model().SOURCE_FIELD
+        return fingerprint(
+            {
+                name: normalize_source(getattr(record, name)) if name == source else getattr(record, name)
+                for name in cls.REVISED_FIELDS
+            }
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.body = normalize_source(self.body)
+        source = self.live_model().SOURCE_FIELD
+        setattr(self, source, normalize_source(getattr(self, source)))
         super().save(*args, **kwargs)
 
-    def as_page(self) -> Article:
-        """The page as it would be with these changes published, rendered but not saved (for the preview)."""
-        page = Article.objects.get(pk=self.article_id)
-        for name in REVISED_FIELDS:
-            setattr(page, name, getattr(self, name))
-        page.render_stored_fields()
-        return page
+    def as_live(self) -> "RenderedBody":
+        """The live record as it would be with these changes published, rendered but not saved (for the
+        preview)."""
+        record = self.live_model().objects.get(pk=getattr(self, f"{self.LIVE_FIELD}_id"))
+        for name in self.REVISED_FIELDS:
+            setattr(record, name, getattr(self, name))
+        record.render_stored_fields()
+        return record
+
+
+class PageRevision(ProposedChange):
+    LIVE_FIELD = "article"
+    REVISED_FIELDS = ("title", "summary", "body")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=120)
+    summary = models.CharField(max_length=160, help_text="One sentence; used as the meta description.")
+    body = MarkdownxField(help_text="Markdown. Cite references with [@key]; link pages with /slug/.")
+
+    class Meta(ProposedChange.Meta):
+        verbose_name = "proposed change to a live page"
+        verbose_name_plural = "proposed changes to live pages"
 
 
 class Disclaimer(LoadedFromFile):

@@ -1,9 +1,9 @@
-"""Publishing changes proposed to a live page (PageRevision): the one place they reach the page.
+"""Publishing changes proposed to a live page or FAQ answer (ProposedChange): the one place they reach it.
 
-The page is served as it is until then. Publishing is refused, with the reason, when the page's text changed
+The live record is served as it is until then. Publishing is refused, with the reason, when its text changed
 since the changes were started (a file was loaded, other changes were published), or when the changes no
-longer pass the page's checks: either way nothing is written, and the proposed changes stay for an editor to
-bring up to date.
+longer pass its checks: either way nothing is written, and the proposed changes stay for an editor to bring
+up to date.
 """
 
 from datetime import date
@@ -14,48 +14,47 @@ from django.db import transaction
 from reversion.models import Version
 
 from articles.forms import body_problems
-from articles.models import REVISED_FIELDS, Article, PageRevision, page_text_fingerprint
+from articles.models import ProposedChange, RenderedBody
 
 
 class CannotPublish(Exception):
-    """Why a proposed change was not published; the message is written for the reviewer."""
+    """Why proposed changes were not published; the message is written for the reviewer."""
 
 
-def publish_revision(revision: PageRevision, *, user: AbstractBaseUser, today: date) -> Article:
+def publish_changes(change: ProposedChange, *, user: AbstractBaseUser, today: date) -> RenderedBody:
     # Inside another revision block, the two history entries made here would merge into one.
-    assert not reversion.is_active(), "publish_revision makes its own history entries"
+    assert not reversion.is_active(), "publish_changes makes its own history entries"
     with transaction.atomic():
-        page = Article.objects.select_for_update().get(pk=revision.article_id)
-        if page_text_fingerprint(page.title, page.summary, page.body) != revision.based_on:
+        live = change.live_model().objects.select_for_update().get(pk=change.live.pk)
+        if change.text_fingerprint(live) != change.based_on:
             raise CannotPublish(
-                f"{revision}: the live page has changed since these changes were started, so publishing "
+                f"{change}: the live text has changed since these changes were started, so publishing "
                 "them would undo that change. Nothing was published. An editor can start new proposed "
-                "changes from the live page and copy these across."
+                "changes from the live text and copy these across."
             )
-        problems = body_problems(revision.body, topic_page=page.is_topic)
+        problems = body_problems(getattr(change, live.SOURCE_FIELD), topic_page=live.is_topic)
         if problems:
-            raise CannotPublish(f"{revision}: {' '.join(problems)} Nothing was published.")
-        keep_live_text_in_history(page)
-        for name in REVISED_FIELDS:
-            setattr(page, name, getattr(revision, name))
-        page.changes = [{"date": today.isoformat(), "summary": revision.change_note}, *page.changes]
+            raise CannotPublish(f"{change}: {' '.join(problems)} Nothing was published.")
+        keep_live_text_in_history(live, change.REVISED_FIELDS)
+        for name in change.REVISED_FIELDS:
+            setattr(live, name, getattr(change, name))
+        if hasattr(live, "changes"):  # a page's public change log ("What changed")
+            live.changes = [{"date": today.isoformat(), "summary": change.change_note}, *live.changes]
         with reversion.create_revision():
             reversion.set_user(user)
-            author = revision.proposed_by.get_username() if revision.proposed_by else "a former user"
-            reversion.set_comment(f"Published changes proposed by {author}: {revision.change_note}")
-            page.save()
-        revision.delete()
-    return page
+            author = change.proposed_by.get_username() if change.proposed_by else "a former user"
+            reversion.set_comment(f"Published changes proposed by {author}: {change.change_note}")
+            live.save()
+        change.delete()
+    return live
 
 
-def keep_live_text_in_history(page: Article) -> None:
-    """Make sure the page's history holds the text about to be replaced (a page written straight into the
+def keep_live_text_in_history(live: RenderedBody, fields: tuple[str, ...]) -> None:
+    """Make sure the record's history holds the text about to be replaced (a record written straight into the
     database, not through a save, may have no history yet)."""
-    latest = Version.objects.get_for_object(page).first()
-    if latest is not None and all(
-        latest.field_dict.get(name) == getattr(page, name) for name in REVISED_FIELDS
-    ):
+    latest = Version.objects.get_for_object(live).first()
+    if latest is not None and all(latest.field_dict.get(name) == getattr(live, name) for name in fields):
         return
     with reversion.create_revision():
         reversion.set_comment("Live text, before proposed changes were published")
-        reversion.add_to_revision(page)
+        reversion.add_to_revision(live)

@@ -25,11 +25,15 @@ EDITOR_PERMISSIONS = [
     ("faq", "change_question"),
     ("faq", "view_question"),
     ("faq", "view_category"),
-    # Changes proposed to a live page: the page stays as it is until a reviewer publishes them.
+    # Changes proposed to a live page or answer: it stays as it is until a reviewer publishes them.
     ("articles", "add_pagerevision"),
     ("articles", "change_pagerevision"),
     ("articles", "view_pagerevision"),
     ("articles", "delete_pagerevision"),
+    ("faq", "add_answerrevision"),
+    ("faq", "change_answerrevision"),
+    ("faq", "view_answerrevision"),
+    ("faq", "delete_answerrevision"),
     # What readers said about the pages: editors read it, and delete it (e.g. personal details left in it).
     ("articles", "view_feedback"),
     ("articles", "delete_feedback"),

@@ -39,7 +39,7 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
 def revision_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """A live page as it would be with the proposed changes published, under a "preview" banner (staff)."""
     revision = get_object_or_404(PageRevision, pk=pk)
-    context = {"article": revision.as_page(), "preview": True}
+    context = {"article": revision.as_live(), "preview": True}
     if revision.article.slug == HOME_SLUG:
         return render(
             request, "articles/home.html", {**context, "topics": Article.objects.published().topics()}

@@ -5,13 +5,19 @@ from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 
 from articles.admin import READABILITY_FIELDS
-from articles.admin_workflow import PublishingAdmin
-from articles.forms import CitingBodyForm
-from faq.models import Category, Question
+from articles.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
+from articles.forms import CitingBodyForm, ProposedChangeForm
+from faq.models import AnswerRevision, Category, Question
 
 
 class QuestionForm(CitingBodyForm):
     body_field = "answer"
+
+
+class AnswerRevisionForm(ProposedChangeForm):
+    class Meta:
+        model = AnswerRevision
+        fields = ["live_answer", "question", "answer", "change_note", "status"]
 
 
 @admin.register(Category)
@@ -27,12 +33,13 @@ class QuestionAdmin(PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
     list_display = ["question", "category", "status", "order", "reading_grade", "updated"]
     list_filter = ["status", "category"]
     search_fields = ["question", "answer"]
-    readonly_fields = ["source_path", "created", "updated", *READABILITY_FIELDS]
+    readonly_fields = ["source_path", "created", "updated", *READABILITY_FIELDS, "proposed_changes"]
     fields = [
         "question",
         "slug",
         "category",
         "status",
+        "proposed_changes",
         "order",
         "answer",
         "reading_grade",
@@ -48,3 +55,13 @@ class QuestionAdmin(PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
         return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+
+    @admin.display(description="Proposed changes")
+    def proposed_changes(self, obj: Question) -> str:
+        return proposed_changes_links(obj, AnswerRevision)
+
+
+@admin.register(AnswerRevision)
+class AnswerRevisionAdmin(ProposedChangeAdmin):
+    form = AnswerRevisionForm
+    preview_url_name = "faq:revision_preview"

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from articles.models import LoadedFromFile, RenderedBody, Status
+from articles.models import LoadedFromFile, ProposedChange, RenderedBody, Status
 from articles.search_text import answer_search_text
 from ivmt_site.rendering import normalize_source
 
@@ -93,3 +93,18 @@ class Question(LoadedFromFile, RenderedBody):
 
     def get_absolute_url(self) -> str:
         return f"{reverse('faq:index')}#{self.slug}"
+
+
+class AnswerRevision(ProposedChange):
+    LIVE_FIELD = "live_answer"
+    REVISED_FIELDS = ("question", "answer")
+
+    live_answer = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="revisions", verbose_name="answer"
+    )
+    question = models.CharField(max_length=200)
+    answer = MarkdownxField(help_text="Markdown. Cite references with [@key]; link pages with /slug/.")
+
+    class Meta(ProposedChange.Meta):
+        verbose_name = "proposed change to a live answer"
+        verbose_name_plural = "proposed changes to live answers"

@@ -7,4 +7,5 @@ app_name = "faq"
 urlpatterns = [
     path("", views.faq_index, name="index"),
     path("preview/", views.faq_preview, name="preview"),
+    path("preview/proposed/<int:pk>/", views.revision_preview, name="revision_preview"),
 ]

@@ -3,11 +3,11 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
 from articles.models import attach_references
-from faq.models import Category, Question
+from faq.models import AnswerRevision, Category, Question
 
 
 def grouped(questions: QuerySet[Question]) -> list[Category]:
@@ -33,3 +33,12 @@ def faq_preview(request: HttpRequest) -> HttpResponse:
     return render(
         request, "faq/faq_index.html", {"categories": grouped(Question.objects.all()), "preview": True}
     )
+
+
+@never_cache
+@staff_member_required
+def revision_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """A live answer as it would be with the proposed changes published, under a "preview" banner (staff)."""
+    answer = get_object_or_404(AnswerRevision, pk=pk).as_live()
+    attach_references([answer])
+    return render(request, "faq/answer_preview.html", {"question": answer, "preview": True})

@@ -114,7 +114,7 @@ def test_an_editor_proposes_changes_to_a_live_page_and_a_reviewer_publishes_them
 
     editor = log_in(browser, live_server.url, "editor")
     editor.goto(f"/admin/articles/article/{article.pk}/change/")
-    editor.click("text=Propose changes to this page")
+    editor.click("text=Propose changes")
     body = editor.locator("textarea#id_body")
     expect(body).to_have_value(re.compile("## It needs a prescriber"))
     new_text = "A **proposed line** from the editor."

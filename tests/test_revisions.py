@@ -9,6 +9,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, PageRevision, RevisionStatus, Status
+from faq.models import AnswerRevision, Question
 from tests.conftest import TOPIC_BODY
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def live(loaded_site: None) -> Article:
 
 
 def started_form(client: Client, page: Article) -> dict[str, str]:
-    """The add form as opened from the live page's "Propose changes to this page" link, as the browser
+    """The add form as opened from the live page's "Propose changes" link, as the browser
     would send it back."""
     html = client.get(f"{REVISIONS}add/?article={page.pk}").content.decode()
     started_from = re.search(r'name="started_from" value="([0-9a-f]{64})"', html)
@@ -63,7 +64,7 @@ def with_new_text(page: Article) -> str:
 def test_the_live_page_links_to_proposing_changes(editor: Client, live: Article) -> None:
     html = editor.get(f"/admin/articles/article/{live.pk}/change/").content.decode()
     assert f"{REVISIONS}add/?article={live.pk}" in html
-    assert "Propose changes to this page" in html
+    assert "Propose changes" in html
 
 
 def test_proposed_changes_stay_off_the_live_page_until_published(
@@ -110,7 +111,7 @@ def test_changes_are_not_published_over_a_newer_live_page(
     revision = propose(editor, live, body=with_new_text(live))
     Article.objects.filter(pk=live.pk).update(summary="Changed since, by a file load.")
     page = publish(reviewer, revision)
-    assert "the live page has changed since these changes were started" in page
+    assert "the live text has changed since these changes were started" in page
     assert Article.objects.get(pk=live.pk).summary == "Changed since, by a file load."
     assert NEW_TEXT not in Article.objects.get(pk=live.pk).body
     assert PageRevision.objects.filter(pk=revision.pk).exists()  # kept for the editor to bring up to date
@@ -121,7 +122,7 @@ def test_a_page_changed_while_the_editor_writes_is_not_proposed_over(editor: Cli
     Article.objects.filter(pk=live.pk).update(title="Side effects, retitled meanwhile")
     response = editor.post(f"{REVISIONS}add/", form)
     assert response.status_code == 200
-    assert "The live page was changed while you were writing" in response.content.decode()
+    assert "The live text was changed while you were writing" in response.content.decode()
     assert not PageRevision.objects.exists()
 
 
@@ -129,7 +130,7 @@ def test_proposing_changes_starts_from_the_live_page(editor: Client, live: Artic
     form = started_form(editor, live)
     del form["started_from"]
     response = editor.post(f"{REVISIONS}add/", form)
-    assert "Start from the live page" in response.content.decode()
+    assert "Start from the live text" in response.content.decode()
     assert not PageRevision.objects.exists()
 
 
@@ -153,6 +154,66 @@ def test_hostile_markdown_in_proposed_changes_is_sanitized_in_the_preview(
 def test_only_live_pages_take_proposed_changes(editor: Client, live: Article) -> None:
     Article.objects.filter(pk=live.pk).update(status=Status.DRAFT)
     html = editor.get(f"/admin/articles/article/{live.pk}/change/").content.decode()
-    assert "Not live: edit this page directly." in html
+    assert "Not live: edit it directly." in html
     form = editor.get(f"{REVISIONS}add/?article={live.pk}").content.decode()
     assert "Key points" not in form  # nothing to start from: a draft is edited in place
+
+
+ANSWER_CHANGES = "/admin/faq/answerrevision/"
+NEW_ANSWER_LINE = "Ask the clinic what is in the drip before you agree to it."
+
+
+def test_changes_to_a_live_faq_answer_are_proposed_and_published_the_same_way(
+    editor: Client, reviewer: Client, loaded_site: None
+) -> None:
+    answer = Question.objects.published().first()
+    html = editor.get(f"/admin/faq/question/{answer.pk}/change/").content.decode()
+    assert f"{ANSWER_CHANGES}add/?live_answer={answer.pk}" in html
+
+    form = editor.get(f"{ANSWER_CHANGES}add/?live_answer={answer.pk}").content.decode()
+    started_from = re.search(r'name="started_from" value="([0-9a-f]{64})"', form)
+    assert started_from and answer.question in form
+    response = editor.post(
+        f"{ANSWER_CHANGES}add/",
+        {
+            "live_answer": str(answer.pk),
+            "question": answer.question,
+            "answer": f"{answer.answer}\n{NEW_ANSWER_LINE}\n",
+            "change_note": "Added what to ask the clinic.",
+            "status": RevisionStatus.IN_REVIEW,
+            "started_from": started_from.group(1),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    change = AnswerRevision.objects.get(live_answer=answer)
+
+    assert NEW_ANSWER_LINE not in Client().get("/faq/").content.decode()
+    preview = editor.get(f"/faq/preview/proposed/{change.pk}/").content.decode()
+    assert NEW_ANSWER_LINE in preview and "Preview." in preview
+    assert "Changes to a live FAQ answer" in reviewer.get("/admin/").content.decode()
+
+    reviewer.post(ANSWER_CHANGES, {"action": "publish", "_selected_action": [str(change.pk)]})
+    assert NEW_ANSWER_LINE in Client().get("/faq/").content.decode()
+    assert not AnswerRevision.objects.exists()
+    latest = Version.objects.get_for_object(Question.objects.get(pk=answer.pk)).first()
+    assert latest.revision.comment == "Published changes proposed by editor: Added what to ask the clinic."
+
+
+def test_changes_are_not_published_over_a_newer_live_answer(
+    editor: Client, reviewer: Client, loaded_site: None
+) -> None:
+    answer = Question.objects.published().first()
+    change = AnswerRevision.objects.create(
+        live_answer=answer,
+        question=answer.question,
+        answer=f"{answer.answer}\n{NEW_ANSWER_LINE}\n",
+        change_note="Added what to ask the clinic.",
+        based_on=AnswerRevision.text_fingerprint(answer),
+    )
+    Question.objects.filter(pk=answer.pk).update(question="Reworded meanwhile?")
+    page = reviewer.post(
+        ANSWER_CHANGES, {"action": "publish", "_selected_action": [str(change.pk)]}, follow=True
+    ).content.decode()
+    assert "the live text has changed since these changes were started" in page
+    assert NEW_ANSWER_LINE not in Question.objects.get(pk=answer.pk).answer
+    assert AnswerRevision.objects.filter(pk=change.pk).exists()
