@@ -81,7 +81,7 @@ def test_an_admin_edit_is_exported_and_the_next_load_is_a_no_op(
     Reference.objects.filter(key="ali2009").update(title="A title changed in the admin: with a colon")
     output = export(site_content)
     assert "articles: 10 record(s); files: 1 written, 9 unchanged" in output
-    assert "references: 27 record(s); files: 1 written, 0 unchanged" in output
+    assert f"references: {Reference.objects.count()} record(s); files: 1 written, 0 unchanged" in output
     assert (
         "## The short answer\n\nEdited in the admin.\n"
         in (site_content / "articles" / "does-it-work.md").read_text()
