@@ -162,8 +162,7 @@ def member_of(group: str, client: Client) -> Client:
     return client
 
 
-# Signed-in staff in one of the two editorial roles (tests/test_admin.py and test_search.py use a superuser
-# of their own under the name `editor`).
+# Signed-in staff in one of the two editorial roles (pytest-django's `admin_client` is a superuser).
 @pytest.fixture
 def editor(client: Client) -> Client:
     return member_of(EDITOR, client)

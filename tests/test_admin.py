@@ -1,7 +1,6 @@
 """Editors' admin: lists show status, order and last change; bodies are checked and rendered on save."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
 from articles.models import Article, Disclaimer
@@ -9,12 +8,6 @@ from faq.models import Question
 from tests.conftest import TOPIC_BODY, article_admin_form
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client: Client) -> Client:
-    client.force_login(User.objects.create_superuser("editor", "editor@example.org", "a-long-test-password"))
-    return client
 
 
 @pytest.mark.parametrize(
@@ -28,18 +21,18 @@ def editor(client: Client) -> Client:
     ],
 )
 def test_admin_lists_show_their_columns(
-    editor: Client, loaded_site: None, url: str, columns: list[str]
+    admin_client: Client, loaded_site: None, url: str, columns: list[str]
 ) -> None:
-    html = editor.get(url).content.decode()
+    html = admin_client.get(url).content.decode()
     for column in columns:
         assert f">{column}</a>" in html or f">{column}</span>" in html, column
 
 
-def test_an_admin_edit_is_rendered_sanitized_and_shown(editor: Client, loaded_site: None) -> None:
+def test_an_admin_edit_is_rendered_sanitized_and_shown(admin_client: Client, loaded_site: None) -> None:
     article = Article.objects.get(slug="side-effects")
     body = TOPIC_BODY.format(body="## New section\n\nNew text.[@ali2009] <script>alert(1)</script>")
     form = article_admin_form(title=article.title, body=body.replace("\n", "\r\n"))
-    response = editor.post(f"/admin/articles/article/{article.pk}/change/", form)
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", form)
     assert response.status_code == 302
     article.refresh_from_db()
     assert '<sup><a class="citation" href="#ref-ali2009">[1]</a></sup>' in article.body_html
@@ -49,7 +42,9 @@ def test_an_admin_edit_is_rendered_sanitized_and_shown(editor: Client, loaded_si
     assert 'id="ref-ali2009"' in page
 
 
-def test_an_admin_body_citing_an_unknown_reference_is_refused(editor: Client, loaded_site: None) -> None:
+def test_an_admin_body_citing_an_unknown_reference_is_refused(
+    admin_client: Client, loaded_site: None
+) -> None:
     question = Question.objects.get(slug="is-ivmt-proven")
     form = {
         "question": question.question,
@@ -58,52 +53,54 @@ def test_an_admin_body_citing_an_unknown_reference_is_refused(editor: Client, lo
         "order": question.order,
         "answer": "Line one.\r\nLine two.[@made-up-2024]",
     }
-    response = editor.post(f"/admin/faq/question/{question.pk}/change/", form)
+    response = admin_client.post(f"/admin/faq/question/{question.pk}/change/", form)
     assert response.status_code == 200
     assert "Line 2: [@made-up-2024] is not a reference" in response.content.decode()
     question.refresh_from_db()
     assert "made-up" not in question.answer
 
 
-def test_only_one_disclaimer_can_exist(editor: Client, loaded_site: None) -> None:
+def test_only_one_disclaimer_can_exist(admin_client: Client, loaded_site: None) -> None:
     assert Disclaimer.objects.count() == 1
-    assert editor.get("/admin/articles/disclaimer/add/").status_code == 403
+    assert admin_client.get("/admin/articles/disclaimer/add/").status_code == 403
 
 
-def test_an_admin_topic_page_without_key_points_is_refused(editor: Client, loaded_site: None) -> None:
+def test_an_admin_topic_page_without_key_points_is_refused(admin_client: Client, loaded_site: None) -> None:
     article = Article.objects.get(slug="side-effects")
-    response = editor.post(
+    response = admin_client.post(
         f"/admin/articles/article/{article.pk}/change/", article_admin_form(body="Just text.")
     )
     assert response.status_code == 200
     assert "A topic page must start with the heading &#x27;## Key points&#x27;." in response.content.decode()
 
 
-def test_the_change_log_is_edited_as_dated_lines(editor: Client, loaded_site: None) -> None:
+def test_the_change_log_is_edited_as_dated_lines(admin_client: Client, loaded_site: None) -> None:
     article = Article.objects.get(slug="side-effects")
-    page = editor.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    page = admin_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert "2026-11-26: First version of this page." in page
     changes = "2026-12-01: Added a warning.\r\n2026-11-26: First version of this page."
-    response = editor.post(
+    response = admin_client.post(
         f"/admin/articles/article/{article.pk}/change/", article_admin_form(changes=changes)
     )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.changes[0] == {"date": "2026-12-01", "summary": "Added a warning."}
-    bad = editor.post(f"/admin/articles/article/{article.pk}/change/", article_admin_form(changes="soon: x"))
+    bad = admin_client.post(
+        f"/admin/articles/article/{article.pk}/change/", article_admin_form(changes="soon: x")
+    )
     assert "Line 1: start with a date written YYYY-MM-DD" in bad.content.decode()
 
 
-def test_readability_is_shown_in_the_admin(editor: Client, loaded_site: None) -> None:
+def test_readability_is_shown_in_the_admin(admin_client: Client, loaded_site: None) -> None:
     article = Article.objects.get(slug="side-effects")
-    listing = editor.get("/admin/articles/article/").content.decode()
+    listing = admin_client.get("/admin/articles/article/").content.decode()
     assert "Reading grade" in listing
-    page = editor.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    page = admin_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert str(article.reading_grade) in page
 
 
-def test_a_glossary_edit_in_the_admin_relinks_pages(editor: Client, loaded_site: None) -> None:
-    response = editor.post(
+def test_a_glossary_edit_in_the_admin_relinks_pages(admin_client: Client, loaded_site: None) -> None:
+    response = admin_client.post(
         "/admin/articles/glossaryterm/add/",
         {
             "term": "emergency room",
