@@ -8,6 +8,8 @@ publishing it). Changes to a live record are proposed apart from it (ProposedCha
 a reviewer.
 """
 
+from typing import Any
+
 import reversion
 from django.contrib import admin, messages
 from django.db import models
@@ -120,6 +122,14 @@ class ProposedChangeAdmin(MarkdownxModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: ProposedChange | None = None) -> list[str]:
         return [self.model.LIVE_FIELD, "proposed_by", "updated"] if obj else []
+
+    def get_form(self, request: HttpRequest, obj: ProposedChange | None = None, **kwargs: Any) -> type:
+        form = super().get_form(request, obj, **kwargs)
+        live = form.base_fields.get(self.model.LIVE_FIELD)
+        if live is not None:  # only choose the live record here: adding or editing one has its own form
+            widget = live.widget
+            widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+        return form
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         """Opened from a live record ("Propose changes"): start from its current text."""
