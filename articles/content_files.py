@@ -54,6 +54,7 @@ RESERVED_SLUGS = frozenset(
         "preview",
         "theme",
         "feedback",
+        "healthz",
     }
 )
 

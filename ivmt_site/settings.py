@@ -220,6 +220,8 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Off only for `make serve-prod`, which serves plain HTTP on 127.0.0.1 with no proxy in front.
     SECURE_SSL_REDIRECT = env_bool("DJANGO_HTTPS_REDIRECT", default=True)
+    # Load balancers check each server over plain HTTP, straight to gunicorn, not through the TLS proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60

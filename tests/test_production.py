@@ -2,6 +2,7 @@
 process with production settings, a SQLite database and STATIC_ROOT in a temporary folder."""
 
 import http.client
+import json
 import secrets
 from pathlib import Path
 
@@ -59,6 +60,13 @@ def test_gunicorn_serves_the_site_behind_a_tls_proxy(production_env: dict[str, s
         status, headers, _ = get(port, "/", {})
         assert status == 301
         assert headers["Location"] == f"https://{HOST}/"
+
+        # The load balancer's health check comes over plain HTTP, straight to gunicorn: it is answered, not
+        # redirected, and never cached.
+        status, headers, body = get(port, "/healthz/", {})
+        assert status == 200, body
+        assert json.loads(body) == {"database": "ok", "cache": "ok"}
+        assert "no-store" in headers["Cache-Control"]
 
         # The stylesheet comes from WhiteNoise under its hashed name, compressed when the client accepts it.
         css = next(p.name for p in (Path(production_env["DJANGO_STATIC_ROOT"]) / "css").glob("site.*.css"))

@@ -5,6 +5,7 @@ Two gunicorn instances share one PostgreSQL database and one Redis: an edit thro
 and the site recovers by itself; Redis going away leaves pages served from the database, with a warning.
 """
 
+import json
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -133,9 +134,14 @@ def test_postgresql_going_away_gives_a_503_page_and_the_site_recovers(
         reader = Browser(server)
         assert reader.get("/").status == 200
 
+        assert json.loads(reader.get("/healthz/").body) == {"database": "ok", "cache": "ok"}
+
         relay.cut()
         # A page already in the cache is still served: no database needed.
         assert reader.get("/").status == 200
+        # The load balancer is told this server cannot serve everything.
+        health = reader.get("/healthz/")
+        assert health.status == 503 and json.loads(health.body) == {"database": "unreachable", "cache": "ok"}
         # One that is not gets the outage page, with the disclaimer and nothing of the error.
         down = reader.get("/glossary/")
         assert down.status == 503
@@ -148,6 +154,7 @@ def test_postgresql_going_away_gives_a_503_page_and_the_site_recovers(
         relay.restore()
         back = reader.get("/glossary/")
         assert back.status == 200
+        assert reader.get("/healthz/").status == 200
         assert "Glossary" in back.body
     finally:
         relay.cut()
@@ -167,6 +174,9 @@ def test_redis_going_away_leaves_pages_served_from_the_database(site: Site, serv
             assert page.status == 200, path
             assert 'id="disclaimer"' in page.body
         assert "Cache unavailable" in server.logged()
+        # Pages are still served, so the server stays in the load balancer, saying what is missing.
+        health = reader.get("/healthz/")
+        assert health.status == 200 and json.loads(health.body) == {"database": "ok", "cache": "unreachable"}
 
         relay.restore()
         assert reader.get("/glossary/").status == 200
