@@ -84,11 +84,34 @@ def content_version() -> int | None:
     return watched if watched is not None else cache_call("read content version", read, None)
 
 
+# Set when this process changed content but could not set a new version (the cache was unreachable). While
+# the cache is away no server can read the version, so every page is rendered afresh; the first request after
+# it answers again sets the version, so that pages cached before the outage are not served any longer.
+_unannounced_change = threading.Event()
+
+
 def new_content_version() -> None:
-    cache_call("set content version", lambda: cache.set(VERSION_KEY, time.time_ns(), timeout=None), None)
+    def write() -> bool:
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+        return True
+
+    if cache_call("set content version", write, False):
+        _unannounced_change.clear()
+    else:
+        _unannounced_change.set()
     watch = version_watch()
     if watch is not None:
         watch.expire()  # this process's next request reads it, without waiting for Redis's push
+
+
+def change_unannounced() -> bool:
+    """Whether a content change made here has not reached the cache yet (see `_unannounced_change`)."""
+    return _unannounced_change.is_set()
+
+
+def announce_unannounced_change() -> None:
+    if _unannounced_change.is_set():
+        new_content_version()
 
 
 def content_changed() -> None:
@@ -189,6 +212,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        announce_unannounced_change()
         if not may_use_cache(request):
             return self.private(request, self.get_response(request))
         version = content_version()

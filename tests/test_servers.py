@@ -182,3 +182,49 @@ def test_redis_going_away_leaves_pages_served_from_the_database(site: Site, serv
         assert reader.get("/glossary/").status == 200
     finally:
         relay.cut()
+
+
+def test_an_edit_made_while_redis_is_away_shows_as_soon_as_it_returns(
+    site: Site, servers: list[Gunicorn]
+) -> None:
+    """The edit could not tell Redis that content changed. The server tells it on its first request after
+    Redis answers again, so pages cached before the outage are not served for the rest of their lifetime."""
+    relay = Relay(port_of(REDIS) or 6379)
+    try:
+        server = site.server("redis-edit", REDIS_URL=f"redis://127.0.0.1:{relay.port}/0")
+        servers.append(server)
+        reader = Browser(server)
+        before = reader.get("/how-it-is-given/")
+        assert before.status == 200 and reader.get("/how-it-is-given/").body == before.body  # now cached
+        editor = Browser(server)
+        editor.log_in()
+
+        relay.cut()
+        change = f"/admin/articles/article/{site.article_pk('how-it-is-given')}/change/"
+        form = form_values(editor.get(change).body)
+        form["title"] = "How IVMT is given (edited while Redis was away)"
+        form["_save"] = "Save"
+        assert editor.post(change, form).status == 302
+
+        relay.restore()
+        assert "edited while Redis was away" in reader.get("/how-it-is-given/").body
+    finally:
+        relay.cut()
+
+
+def test_loadcontent_says_when_it_could_not_drop_the_cached_pages(site: Site) -> None:
+    relay = Relay(port_of(REDIS) or 6379)
+    try:
+        relay.cut()
+        answer = site.content / "faq" / "does-it-hurt.md"
+        answer.write_text(answer.read_text().rstrip("\n") + " Ask the staff to stop if it hurts.\n")
+        output = manage(
+            {**site.env, "REDIS_URL": f"redis://127.0.0.1:{relay.port}/0"},
+            "loadcontent",
+            "--content",
+            str(site.content),
+        )
+        assert "questions: 0 created, 1 updated" in output
+        assert "warning: the cache (Redis) could not be reached to drop the cached pages" in output
+    finally:
+        relay.cut()

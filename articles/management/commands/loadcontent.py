@@ -16,7 +16,7 @@ from articles.content_sync import (
     stored_html,
     sync_content,
 )
-from ivmt_site.page_cache import content_changed
+from ivmt_site.page_cache import change_unannounced, content_changed
 
 
 class Command(BaseCommand):
@@ -60,6 +60,12 @@ class Command(BaseCommand):
         if report.written:
             # Saves already drop the cached pages (signals); this also covers rows written in bulk.
             content_changed()
+            if change_unannounced():
+                self.stderr.write(
+                    "warning: the cache (Redis) could not be reached to drop the cached pages. Pages cached "
+                    f"before this load may be served for up to {settings.PAGE_CACHE_TIMEOUT // 60} minutes, "
+                    "unless a content change is made through the site after the cache is back."
+                )
         self.write_report(report, check=check)
 
     def write_report(self, report: SyncReport, *, check: bool) -> None:
