@@ -115,6 +115,19 @@ class ProposedChangeAdmin(MarkdownxModelAdmin):
     list_filter = ["status"]
     actions = ["submit_for_review", "publish"]
 
+    def get_list_select_related(self, request: HttpRequest) -> list[str]:
+        return [self.model.LIVE_FIELD, "proposed_by"]  # each row names its live record
+
+    def has_change_permission(self, request: HttpRequest, obj: ProposedChange | None = None) -> bool:
+        # Submitted changes are what the reviewer reads and publishes: only a reviewer may still change them.
+        if (
+            obj is not None
+            and obj.status == RevisionStatus.IN_REVIEW
+            and not self.has_publish_permission(request)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_fields(self, request: HttpRequest, obj: ProposedChange | None = None) -> list[str]:
         model = self.model
         fields = [model.LIVE_FIELD, *model.REVISED_FIELDS, "change_note", "status"]
@@ -135,8 +148,8 @@ class ProposedChangeAdmin(MarkdownxModelAdmin):
         """Opened from a live record ("Propose changes"): start from its current text."""
         initial = super().get_changeform_initial_data(request)
         model = self.model
-        live = model.live_model().objects.published().filter(pk=request.GET.get(model.LIVE_FIELD) or None)
-        record = live.first()
+        pk = request.GET.get(model.LIVE_FIELD, "")
+        record = model.live_model().objects.published().filter(pk=pk).first() if pk.isdigit() else None
         if record is not None:
             initial.update({name: getattr(record, name) for name in model.REVISED_FIELDS})
             initial["started_from"] = model.text_fingerprint(record)
@@ -161,8 +174,16 @@ class ProposedChangeAdmin(MarkdownxModelAdmin):
 
     @admin.action(description="Publish selected changes to the live text", permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet[ProposedChange]) -> None:
+        drafts = queryset.exclude(status=RevisionStatus.IN_REVIEW).count()
+        if drafts:
+            self.message_user(
+                request,
+                f"{drafts} not published: only changes submitted for review can be published.",
+                messages.WARNING,
+            )
         published = 0
-        for change in queryset.select_related(self.model.LIVE_FIELD, "proposed_by"):
+        submitted = queryset.filter(status=RevisionStatus.IN_REVIEW)
+        for change in submitted.select_related(self.model.LIVE_FIELD, "proposed_by"):
             try:
                 publish_changes(change, user=request.user, today=timezone.localdate())
             except CannotPublish as refused:

@@ -123,11 +123,19 @@ def plan(content: ContentSet) -> SyncReport:
             now = record.fingerprint() if record else None
             decisions.append(Decision(entry, decide(entry, record, now), record, record_fingerprint=now))
         writing = [d.entry.key for d in decisions if d.outcome in (Outcome.UPDATED, Outcome.CONFLICT)]
-        whole = model.objects.in_bulk(writing, field_name=model.KEY_FIELD) if writing else {}
-        report.decisions += [
-            replace(d, record=whole[d.entry.key]) if d.entry.key in whole else d for d in decisions
-        ]
+        # Locked until the load commits: an admin save or a publish meanwhile waits, then sees the load's
+        # version (a publish of changes started before it is then refused) instead of being overwritten.
+        locked = model.objects.select_for_update()
+        whole = locked.in_bulk(writing, field_name=model.KEY_FIELD) if writing else {}
+        report.decisions += [again(d, whole[d.entry.key]) if d.entry.key in whole else d for d in decisions]
     return report
+
+
+def again(decision: Decision, record: LoadedFromFile) -> Decision:
+    """The decision for the record as locked: decided again if it changed since it was first read."""
+    now = record.fingerprint()
+    outcome = decision.outcome if now == decision.record_fingerprint else decide(decision.entry, record, now)
+    return replace(decision, record=record, outcome=outcome, record_fingerprint=now)
 
 
 def applied_record(decision: Decision, source_root: Path) -> LoadedFromFile:

@@ -105,6 +105,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's probe is answered before the host check and the HTTPS redirect.
+    "ivmt_site.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves /static/ itself (compressed, cached for ever under hashed names in production).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -220,8 +222,6 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Off only for `make serve-prod`, which serves plain HTTP on 127.0.0.1 with no proxy in front.
     SECURE_SSL_REDIRECT = env_bool("DJANGO_HTTPS_REDIRECT", default=True)
-    # Load balancers check each server over plain HTTP, straight to gunicorn, not through the TLS proxy.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60

@@ -6,7 +6,6 @@ from django.urls import include, path
 from articles.sitemaps import SITEMAPS
 from articles.theme import set_theme
 from ivmt_site import editor_views
-from ivmt_site.health import health
 from ivmt_site.robots import robots_txt
 
 urlpatterns = [
@@ -16,7 +15,6 @@ urlpatterns = [
     path("editor/upload/", editor_views.image_upload, name="markdownx_upload"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
-    path("healthz/", health, name="health"),
     path("theme/", set_theme, name="set-theme"),
     path("faq/", include("faq.urls")),
     path("", include("articles.urls")),

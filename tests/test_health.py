@@ -2,9 +2,12 @@
 test_production.py; here, what it answers, and that it is never kept by a cache."""
 
 from collections.abc import Callable
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 
 from tests.conftest import article_file
@@ -27,7 +30,9 @@ def test_the_health_check_asks_the_database_every_time(
         assert client.get("/healthz/").status_code == 200
 
 
-def test_no_page_can_take_the_health_check_address(minimal_content: Path, load: Callable[..., str]) -> None:
+def test_no_page_can_take_the_health_check_address(minimal_content: Path) -> None:
     (minimal_content / "articles" / "healthz.md").write_text(article_file("Health", "Text."))
-    with pytest.raises(Exception, match="nothing was loaded"):
-        load(minimal_content)
+    errors = StringIO()
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        call_command("loadcontent", "--content", str(minimal_content), stdout=StringIO(), stderr=errors)
+    assert "slug 'healthz' is taken by the site's own /healthz/ page" in errors.getvalue()

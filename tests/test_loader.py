@@ -10,6 +10,8 @@ from django.core.management.base import CommandError
 from reversion.models import Version
 
 from articles import bodies
+from articles.content_files import read_content
+from articles.content_sync import Decision, Outcome, again, decide
 from articles.models import Article, Disclaimer, Reference
 from faq.models import Question
 from tests.conftest import TOPIC_BODY, article_file, database_snapshot
@@ -426,3 +428,22 @@ def test_check_with_prefer_writes_nothing(minimal_content: Path, load: Load) -> 
     before = database_snapshot()
     load(minimal_content, "--check", "--prefer", "file")
     assert database_snapshot() == before
+
+
+def test_a_record_edited_after_planning_read_it_is_decided_again_when_locked(
+    minimal_content: Path, load: Load
+) -> None:
+    """Planning reads records without a lock, then locks those it will write. An admin edit committed in
+    between turns "update from the file" into a conflict, rather than being overwritten."""
+    load(minimal_content)
+    (minimal_content / "articles" / "about.md").write_text(
+        article_file("About this site", "Edited in the file.", topic=False)
+    )
+    entry = next(e for e in read_content(minimal_content).entries if e.key == "about" and e.model is Article)
+    first_read = Article.objects.get(slug="about")
+    now = first_read.fingerprint()
+    decision = Decision(entry, decide(entry, first_read, now), first_read, record_fingerprint=now)
+    assert decision.outcome is Outcome.UPDATED
+
+    Article.objects.filter(slug="about").update(title="Edited in the admin meanwhile")
+    assert again(decision, Article.objects.get(slug="about")).outcome is Outcome.CONFLICT

@@ -61,12 +61,13 @@ def test_gunicorn_serves_the_site_behind_a_tls_proxy(production_env: dict[str, s
         assert status == 301
         assert headers["Location"] == f"https://{HOST}/"
 
-        # The load balancer's health check comes over plain HTTP, straight to gunicorn: it is answered, not
-        # redirected, and never cached.
-        status, headers, body = get(port, "/healthz/", {})
+        # The load balancer's health check comes over plain HTTP, straight to gunicorn, with the server's own
+        # address as Host (not an allowed host): it is answered, not refused or redirected, and never cached.
+        status, headers, body = get(port, "/healthz/", {"Host": "10.0.0.7:8000"})
         assert status == 200, body
         assert json.loads(body) == {"database": "ok", "cache": "ok"}
         assert "no-store" in headers["Cache-Control"]
+        assert get(port, "/", {"Host": "10.0.0.7:8000", "X-Forwarded-Proto": "https"})[0] == 400
 
         # The stylesheet comes from WhiteNoise under its hashed name, compressed when the client accepts it.
         css = next(p.name for p in (Path(production_env["DJANGO_STATIC_ROOT"]) / "css").glob("site.*.css"))

@@ -208,6 +208,7 @@ def test_changes_are_not_published_over_a_newer_live_answer(
         question=answer.question,
         answer=f"{answer.answer}\n{NEW_ANSWER_LINE}\n",
         change_note="Added what to ask the clinic.",
+        status=RevisionStatus.IN_REVIEW,
         based_on=AnswerRevision.text_fingerprint(answer),
     )
     Question.objects.filter(pk=answer.pk).update(question="Reworded meanwhile?")
@@ -217,3 +218,26 @@ def test_changes_are_not_published_over_a_newer_live_answer(
     assert "the live text has changed since these changes were started" in page
     assert NEW_ANSWER_LINE not in Question.objects.get(pk=answer.pk).answer
     assert AnswerRevision.objects.filter(pk=change.pk).exists()
+
+
+def test_submitted_changes_are_what_the_reviewer_publishes(
+    editor: Client, reviewer: Client, live: Article
+) -> None:
+    """Once submitted, an Editor can no longer change them (the reviewer reads what will be published), and
+    only submitted changes are published."""
+    submitted = propose(editor, live, body=with_new_text(live))
+    change_page = f"{REVISIONS}{submitted.pk}/change/"
+    form = started_form(editor, live) | {"body": with_new_text(live).replace(NEW_TEXT, "Something else.")}
+    assert editor.post(change_page, form).status_code == 403
+    assert PageRevision.objects.get(pk=submitted.pk).body.count(NEW_TEXT) == 1
+
+    PageRevision.objects.filter(pk=submitted.pk).update(status=RevisionStatus.DRAFT)
+    page = publish(reviewer, submitted)
+    assert "1 not published: only changes submitted for review can be published" in page
+    assert NEW_TEXT not in Article.objects.get(pk=live.pk).body
+
+
+def test_a_bad_link_to_propose_changes_starts_an_empty_form(editor: Client, live: Article) -> None:
+    response = editor.get(f"{REVISIONS}add/?article=not-a-number")
+    assert response.status_code == 200
+    assert "Key points" not in response.content.decode()
