@@ -84,34 +84,51 @@ def content_version() -> int | None:
     return watched if watched is not None else cache_call("read content version", read, None)
 
 
-# Set when this process changed content but could not set a new version (the cache was unreachable). While
-# the cache is away no server can read the version, so every page is rendered afresh; the first request after
-# it answers again sets the version, so that pages cached before the outage are not served any longer.
-_unannounced_change = threading.Event()
+# Whether this process changed content but could not set a new version (the cache was unreachable). While the
+# cache is away no server can read the version, so every page is rendered afresh; once it answers again, this
+# process's next request sets the version, so that pages cached before the outage are not served any longer.
+# Retried at most once a second, so that requests during an outage do not each wait on the cache. The lock
+# orders each write with its outcome: a later successful write covers an earlier failed one.
+_version_lock = threading.Lock()
+_unannounced_change = False
+_next_retry = 0.0
+RETRY_SECONDS = 1.0
 
 
-def new_content_version() -> None:
+def _write_new_version() -> None:
+    """Set a new version; the caller holds _version_lock."""
+    global _unannounced_change, _next_retry
+
     def write() -> bool:
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
         return True
 
-    if cache_call("set content version", write, False):
-        _unannounced_change.clear()
-    else:
-        _unannounced_change.set()
+    _unannounced_change = not cache_call("set content version", write, False)
+    _next_retry = time.monotonic() + RETRY_SECONDS
     watch = version_watch()
     if watch is not None:
         watch.expire()  # this process's next request reads it, without waiting for Redis's push
 
 
+def new_content_version() -> None:
+    with _version_lock:
+        _write_new_version()
+
+
 def change_unannounced() -> bool:
     """Whether a content change made here has not reached the cache yet (see `_unannounced_change`)."""
-    return _unannounced_change.is_set()
+    return _unannounced_change
 
 
 def announce_unannounced_change() -> None:
-    if _unannounced_change.is_set():
-        new_content_version()
+    if not _unannounced_change or time.monotonic() < _next_retry:
+        return
+    if _version_lock.acquire(blocking=False):  # another thread is already trying
+        try:
+            if _unannounced_change:
+                _write_new_version()
+        finally:
+            _version_lock.release()
 
 
 def content_changed() -> None:

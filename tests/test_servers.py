@@ -8,6 +8,7 @@ and the site recovers by itself; Redis going away leaves pages served from the d
 import json
 import secrets
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ import psycopg
 import pytest
 import redis
 
+from ivmt_site import page_cache
 from tests.servers import (
     POSTGRES,
     REDIS,
@@ -207,6 +209,7 @@ def test_an_edit_made_while_redis_is_away_shows_as_soon_as_it_returns(
         assert editor.post(change, form).status == 302
 
         relay.restore()
+        time.sleep(page_cache.RETRY_SECONDS)  # an outage lasts longer than the pause between retries
         assert "edited while Redis was away" in reader.get("/how-it-is-given/").body
     finally:
         relay.cut()
