@@ -399,8 +399,9 @@ def read_markdown_records(
     return [entry for path in paths if (entry := read_markdown_record(path, model, errors))]
 
 
-def body_problems(entry: Entry, reference_keys: frozenset[str]) -> list[ContentError]:
-    """What is wrong in one body on its own: care cards, a topic page's shape, citations of unknown keys."""
+def file_body_problems(entry: Entry, reference_keys: frozenset[str]) -> list[ContentError]:
+    """What is wrong in one body on its own: care cards, a topic page's shape, citations of unknown keys
+    (the admin form checks the same, in its own words: articles.forms.body_problems)."""
     assert entry.body_field is not None
     body = entry.values[entry.body_field]
     errors = [
@@ -425,7 +426,7 @@ def _read_and_check(
     errors: list[ContentError] = []
     entry = read_markdown_record(path, model, errors)
     if entry is not None:
-        errors.extend(body_problems(entry, reference_keys))
+        errors.extend(file_body_problems(entry, reference_keys))
     return entry, errors
 
 

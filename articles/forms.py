@@ -69,7 +69,6 @@ class ProposedChangeForm(CitingBodyForm):
     """
 
     started_from = forms.CharField(widget=forms.HiddenInput, required=False)
-    _meta: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
