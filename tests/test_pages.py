@@ -75,6 +75,7 @@ def test_server_error_page_shows_the_built_in_disclaimer(loaded_site: None, sett
     assert response.status_code == 500
     html = response.content.decode()
     assert "Something went wrong" in html
+    assert "If you feel very unwell, do not wait for this site." in html
     assert "not medical advice" in disclaimer_section(html)
     assert "RuntimeError" not in html and "Traceback" not in html
     assert response["Cache-Control"] == "no-store"
@@ -88,6 +89,7 @@ def test_an_unreachable_database_gets_a_503_page_with_the_disclaimer(loaded_site
     assert response["Cache-Control"] == "no-store"
     html = response.content.decode()
     assert "This page is not available right now" in html
+    assert "If you feel very unwell, do not wait for this site." in html
     assert "not medical advice" in disclaimer_section(html)
     assert "5432" not in html and "OperationalError" not in html
 
