@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import reversion
 from django.db import transaction
@@ -115,7 +116,16 @@ def plan(content: ContentSet) -> SyncReport:
         keys = [entry.key for entry in entries]
         # Deciding reads only what a file sets and the load fingerprint. The rest of a row (a page's stored
         # HTML and search text: most of its size) is fetched only for the records this load may write.
-        deciding = model.objects.only(model.KEY_FIELD, "loaded_fingerprint", *model.CONTENT_FIELDS)
+        # A file names a related record by its key (an answer's category by its slug): read in the same query.
+        related = related_content_fields(model)
+        deciding = model.objects.only(
+            model.KEY_FIELD,
+            "loaded_fingerprint",
+            *model.CONTENT_FIELDS,
+            *(f"{f.name}__{f.related_model.KEY_FIELD}" for f in related),
+        )
+        if related:
+            deciding = deciding.select_related(*(f.name for f in related))
         records = deciding.in_bulk(keys, field_name=model.KEY_FIELD)
         decisions = []
         for entry in entries:
@@ -129,6 +139,10 @@ def plan(content: ContentSet) -> SyncReport:
         whole = locked.in_bulk(writing, field_name=model.KEY_FIELD) if writing else {}
         report.decisions += [again(d, whole[d.entry.key]) if d.entry.key in whole else d for d in decisions]
     return report
+
+
+def related_content_fields(model: type[LoadedFromFile]) -> list[Any]:
+    return [f for f in (model._meta.get_field(n) for n in model.CONTENT_FIELDS) if f.is_relation]
 
 
 def again(decision: Decision, record: LoadedFromFile) -> Decision:

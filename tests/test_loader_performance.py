@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 
 from articles import bodies
@@ -139,3 +141,21 @@ def test_link_targets_of_the_real_content_match_the_html_parser() -> None:
         collector.feed(html)
         collector.close()
         assert link_targets(html) == collector.hrefs, path
+
+
+def test_an_unchanged_reload_asks_the_same_queries_however_many_answers(
+    minimal_content: Path, load: Load
+) -> None:
+    def reload_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert "Nothing changed" in load(minimal_content)
+        return len(queries)
+
+    load(minimal_content)
+    one_answer = reload_queries()
+    for number in range(5):
+        (minimal_content / "faq" / f"more-{number}.md").write_text(
+            f"---\nquestion: Question {number}?\ncategory: basics\norder: 20\nstatus: published\n---\nNo.\n"
+        )
+    load(minimal_content)
+    assert reload_queries() == one_answer
