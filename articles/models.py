@@ -392,6 +392,10 @@ class ProposedChange(models.Model):
     def live(self) -> "RenderedBody":
         return getattr(self, self.LIVE_FIELD)
 
+    @property
+    def live_id(self) -> int:
+        return getattr(self, f"{self.LIVE_FIELD}_id")
+
     @classmethod
     def text_fingerprint(cls, record: models.Model) -> str:
         """Which text of the live record changes were started from (or are), as `based_on` stores it."""
@@ -411,7 +415,7 @@ class ProposedChange(models.Model):
     def as_live(self) -> "RenderedBody":
         """The live record as it would be with these changes published, rendered but not saved (for the
         preview)."""
-        record = self.live_model().objects.get(pk=getattr(self, f"{self.LIVE_FIELD}_id"))
+        record = self.live_model().objects.get(pk=self.live_id)
         for name in self.REVISED_FIELDS:
             setattr(record, name, getattr(self, name))
         record.render_stored_fields()

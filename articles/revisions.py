@@ -25,7 +25,7 @@ def publish_changes(change: ProposedChange, *, user: AbstractBaseUser, today: da
     # Inside another revision block, the two history entries made here would merge into one.
     assert not reversion.is_active(), "publish_changes makes its own history entries"
     with transaction.atomic():
-        live = change.live_model().objects.select_for_update().get(pk=change.live.pk)
+        live = change.live_model().objects.select_for_update().get(pk=change.live_id)
         if change.text_fingerprint(live) != change.based_on:
             raise CannotPublish(
                 f"{change}: the live text has changed since these changes were started, so publishing "

@@ -21,30 +21,28 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "articles/article_detail.html", {"article": article})
 
 
-@never_cache
-@staff_member_required
-def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
-    """Any article, whatever its status, exactly as it will look, under a "preview" banner. Staff only."""
-    article = get_object_or_404(Article, slug=slug)
+def render_preview(request: HttpRequest, article: Article) -> HttpResponse:
+    """`article` exactly as readers would see it, under a "preview" banner."""
     context = {"article": article, "preview": True}
-    if slug == HOME_SLUG:
+    if article.slug == HOME_SLUG:
         return render(
             request, "articles/home.html", {**context, "topics": Article.objects.published().topics()}
         )
     return render(request, "articles/article_detail.html", context)
+
+
+@never_cache
+@staff_member_required
+def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """Any article, whatever its status, exactly as it will look. Staff only."""
+    return render_preview(request, get_object_or_404(Article, slug=slug))
 
 
 @never_cache
 @staff_member_required
 def revision_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """A live page as it would be with the proposed changes published, under a "preview" banner (staff)."""
-    revision = get_object_or_404(PageRevision, pk=pk)
-    context = {"article": revision.as_live(), "preview": True}
-    if revision.article.slug == HOME_SLUG:
-        return render(
-            request, "articles/home.html", {**context, "topics": Article.objects.published().topics()}
-        )
-    return render(request, "articles/article_detail.html", context)
+    """A live page as it would be with the proposed changes published. Staff only."""
+    return render_preview(request, get_object_or_404(PageRevision, pk=pk).as_live())
 
 
 def glossary(request: HttpRequest) -> HttpResponse:
