@@ -7,8 +7,8 @@ from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 
 from articles.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
-from articles.content_sync import rerender_bodies
-from articles.forms import ArticleForm, PageRevisionForm
+from articles.content_sync import BODY_MODELS, rerender_bodies
+from articles.forms import ArticleForm, PageRevisionForm, SharedBlockForm
 from articles.models import (
     Article,
     ClinicalReview,
@@ -17,6 +17,7 @@ from articles.models import (
     GlossaryTerm,
     PageRevision,
     Reference,
+    SharedBlock,
 )
 
 READABILITY_FIELDS = ["reading_grade", "smog_index", "key_points_grade", "care_card_grade"]
@@ -48,7 +49,10 @@ class ArticleAdmin(PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
     ordering = ["order", "title"]
     readonly_fields = ["source_path", "updated", "created", *READABILITY_FIELDS, "proposed_changes"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "status", "order", "proposed_changes"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "summary", "main_message", "status", "order", "proposed_changes"]},
+        ),
         ("Review", {"fields": ["last_reviewed", "next_review_due", "prices_checked", "changes"]}),
         ("Text", {"fields": ["body"]}),
         ("Reading level (measured on save)", {"fields": READABILITY_FIELDS}),
@@ -73,7 +77,7 @@ class ArticleAdmin(PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
 
 @admin.register(Reference)
 class ReferenceAdmin(VersionAdmin):
-    list_display = ["key", "authors", "title", "year", "updated"]
+    list_display = ["key", "authors", "title", "year", "url", "updated"]
     search_fields = ["key", "authors", "title", "publisher"]
     readonly_fields = ["source_path", "updated"]
 
@@ -83,7 +87,7 @@ class ReferenceAdmin(VersionAdmin):
 
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(VersionAdmin):
-    list_display = ["term", "definition", "updated"]
+    list_display = ["term", "definition", "next_review_due", "updated"]
     search_fields = ["term", "definition"]
     readonly_fields = ["source_path", "updated"]
     prepopulated_fields = {"slug": ("term",)}
@@ -100,6 +104,45 @@ class GlossaryTermAdmin(VersionAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[GlossaryTerm]) -> None:
         super().delete_queryset(request, queryset)
         rerender_bodies()
+
+
+def pages_using(block: SharedBlock) -> list[str]:
+    """The pages and answers whose body uses `block`, by title or question."""
+    return [
+        str(record)
+        for model in BODY_MODELS
+        for record in model.objects.all()
+        if block.slug in record.shared_blocks
+    ]
+
+
+@admin.register(SharedBlock)
+class SharedBlockAdmin(VersionAdmin, MarkdownxModelAdmin):
+    """Blocks written once and shown on many pages. Saving one renders the pages that use it again; one in
+    use cannot be deleted (the pages would silently lose it, an emergency card perhaps)."""
+
+    form = SharedBlockForm
+    # No bulk delete: it does not ask has_delete_permission(obj). A block is deleted from its own form.
+    actions = None
+    list_display = ["slug", "title", "care_card_grade", "updated"]
+    search_fields = ["slug", "title", "body"]
+    readonly_fields = ["used_on", "source_path", "updated", *READABILITY_FIELDS]
+    fields = ["slug", "title", "body", "used_on", *READABILITY_FIELDS, "source_path", "updated"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: SharedBlock | None = None) -> list[str]:
+        # The slug is how pages name the block, and its file name in content/.
+        return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+
+    @admin.display(description="Used on")
+    def used_on(self, obj: SharedBlock) -> str:
+        return "; ".join(pages_using(obj)) or "No page uses it yet."
+
+    def has_delete_permission(self, request: HttpRequest, obj: SharedBlock | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or not pages_using(obj))
+
+    def save_model(self, request: HttpRequest, obj: SharedBlock, form: object, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        rerender_bodies(using_blocks={obj.slug})
 
 
 @admin.register(Disclaimer)

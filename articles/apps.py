@@ -9,6 +9,7 @@ CONTENT_MODELS = (
     "articles.GlossaryTerm",
     "articles.ClinicalReview",
     "articles.Disclaimer",
+    "articles.SharedBlock",
     "faq.Category",
     "faq.Question",
 )

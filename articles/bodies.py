@@ -6,7 +6,7 @@ hand the results to the models, which store them instead of rendering the same s
 """
 
 import os
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -14,6 +14,7 @@ from functools import partial
 from articles.citations import link_citations
 from articles.glossary_links import TermMatcher, link_glossary_terms
 from articles.readability import PageReadability, page_readability
+from articles.shared_blocks import expand_blocks
 from ivmt_site.rendering import render_markdown
 
 
@@ -23,8 +24,19 @@ class RenderedBody:
     reference_keys: tuple[str, ...]
 
 
-def render_body(text: str, known_keys: Container[str], *, anchor_prefix: str = "ref-") -> RenderedBody:
-    cited = link_citations(text, known_keys, anchor_prefix=anchor_prefix)
+NO_BLOCKS: Mapping[str, str] = {}
+
+
+def render_body(
+    text: str,
+    known_keys: Container[str],
+    *,
+    anchor_prefix: str = "ref-",
+    blocks: Mapping[str, str] = NO_BLOCKS,
+) -> RenderedBody:
+    """`text` with its shared blocks put in (see articles.shared_blocks), citations numbered, rendered and
+    sanitized. `blocks` maps each shared block's name to its Markdown."""
+    cited = link_citations(expand_blocks(text, blocks), known_keys, anchor_prefix=anchor_prefix)
     return RenderedBody(html=render_markdown(cited.markdown), reference_keys=cited.keys)
 
 
@@ -51,9 +63,15 @@ class BodyJob:
 
 
 def render_stored_body(
-    job: BodyJob, *, known_keys: Container[str], matchers: Sequence[TermMatcher]
+    job: BodyJob,
+    *,
+    known_keys: Container[str],
+    matchers: Sequence[TermMatcher],
+    blocks: Mapping[str, str] = NO_BLOCKS,
 ) -> BodyRendering:
-    rendered = job.rendered or render_body(job.source, known_keys, anchor_prefix=job.anchor_prefix)
+    rendered = job.rendered or render_body(
+        job.source, known_keys, anchor_prefix=job.anchor_prefix, blocks=blocks
+    )
     html = link_glossary_terms(rendered.html, matchers)
     return BodyRendering(
         source=job.source,
@@ -88,14 +106,19 @@ def map_in_processes[T, R](function: Callable[[T], R], items: Iterable[T], *, pa
         return list(pool.map(function, items, chunksize=chunksize))
 
 
-def _render_pair(pair: tuple[str, str], *, known_keys: Container[str]) -> RenderedBody:
+def _render_pair(
+    pair: tuple[str, str], *, known_keys: Container[str], blocks: Mapping[str, str]
+) -> RenderedBody:
     source, anchor_prefix = pair
-    return render_body(source, known_keys, anchor_prefix=anchor_prefix)
+    return render_body(source, known_keys, anchor_prefix=anchor_prefix, blocks=blocks)
 
 
-def render_bodies(pairs: Sequence[tuple[str, str]], *, known_keys: Container[str]) -> list[RenderedBody]:
+def render_bodies(
+    pairs: Sequence[tuple[str, str]], *, known_keys: Container[str], blocks: Mapping[str, str]
+) -> list[RenderedBody]:
     """render_body for each (source, anchor_prefix), across processes when there are many."""
-    return map_in_processes(partial(_render_pair, known_keys=known_keys), pairs, parallel=True)
+    render = partial(_render_pair, known_keys=known_keys, blocks=blocks)
+    return map_in_processes(render, pairs, parallel=True)
 
 
 def render_stored_bodies(
@@ -103,14 +126,15 @@ def render_stored_bodies(
     *,
     known_keys: Container[str],
     matchers: Sequence[TermMatcher],
+    blocks: Mapping[str, str],
     parallel: bool,
 ) -> list[BodyRendering]:
-    render = partial(render_stored_body, known_keys=known_keys, matchers=matchers)
+    render = partial(render_stored_body, known_keys=known_keys, matchers=matchers, blocks=blocks)
     return map_in_processes(render, jobs, parallel=parallel)
 
 
 def render_preview(text: str) -> str:
     """django-markdownx's MARKDOWNX_MARKDOWNIFY_FUNCTION: the editor preview, through the same renderer."""
-    from articles.models import Reference  # the models import this module
+    from articles.models import Reference, SharedBlock  # the models import this module
 
-    return render_body(text, Reference.known_keys()).html
+    return render_body(text, Reference.known_keys(), blocks=SharedBlock.sources()).html

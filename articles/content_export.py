@@ -31,6 +31,7 @@ import yaml
 from django.db import transaction
 
 from articles.content_files import (
+    BLOCKS_FOLDER,
     CATEGORY_FIELDS,
     GLOSSARY_FIELDS,
     GLOSSARY_OPTIONAL,
@@ -47,7 +48,7 @@ from articles.content_files import (
     slug_of_term,
 )
 from articles.fingerprints import fingerprint
-from articles.models import Article, Disclaimer, GlossaryTerm, LoadedFromFile, Reference
+from articles.models import Article, Disclaimer, GlossaryTerm, LoadedFromFile, Reference, SharedBlock
 from faq.models import Category, Question
 from ivmt_site.rendering import normalize_source
 
@@ -57,7 +58,8 @@ LIST_HEADERS = {
     "site/references.yaml": (
         "# Every source the site cites, once. Format: content/README.md.\n"
         "# Titles are exact where verified; a title in square brackets is a description.\n"
-        "# url: DOI where one is known, else PubMed where a PMID is known and checked.\n"
+        "# url: a link a reader can open (DOI, PubMed, DailyMed label, publisher's page), checked against\n"
+        "# the source; a source without one has a link_note saying why.\n"
     ),
     "site/glossary.yaml": (
         "# Plain-language definitions. Format: content/README.md.\n"
@@ -195,12 +197,13 @@ def list_text(header: str, entries: Iterable[dict[str, Any]]) -> str:
 
 
 def front_matter(record: LoadedFromFile, body_field: str) -> dict[str, Any]:
-    """Front matter in CONTENT_FIELDS order; an empty optional field (prices_checked) is left out."""
+    """Front matter in CONTENT_FIELDS order; an empty optional field (prices_checked, a home page's
+    main_message) is left out."""
     values = record.content_values()
     front = {name: values[name] for name in record.CONTENT_FIELDS if name != body_field}
     if "changes" in front:
         front["changes"] = change_entries(front["changes"])
-    return {name: value for name, value in front.items() if value is not None}
+    return {name: value for name, value in front.items() if value not in (None, "")}
 
 
 def reference_entry(key: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -212,6 +215,8 @@ def glossary_entry(key: str, values: dict[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {"term": values.get("term"), "definition": values.get("definition")}
     if values.get("aliases"):
         entry["aliases"] = FlowList(values["aliases"])
+    entry["last_reviewed"] = values.get("last_reviewed")
+    entry["next_review_due"] = values.get("next_review_due")
     return entry
 
 
@@ -251,6 +256,12 @@ MARKDOWN_KINDS = (
         "faq",
         "answer",
         lambda path, errors: read_markdown_records([path], Question, errors),
+    ),
+    MarkdownKind(
+        SharedBlock,
+        BLOCKS_FOLDER,
+        "body",
+        lambda path, errors: read_markdown_records([path], SharedBlock, errors),
     ),
 )
 DISCLAIMER_PATH = Path("site/disclaimer.md")
@@ -353,7 +364,7 @@ def plan_list(kind: ListKind, root: Path, problems: list[str], notes: list[str])
 def orphan_files(root: Path, planned: list[PlannedFile]) -> list[Path]:
     """Markdown files under `root` that no record is exported to (relative paths)."""
     homes = {planned_file.path for planned_file in planned}
-    found = [*sorted(root.glob("articles/*.md")), *sorted(root.glob("faq/*.md"))]
+    found = [path for kind in MARKDOWN_KINDS for path in sorted(root.glob(f"{kind.folder}/*.md"))]
     if (root / DISCLAIMER_PATH).exists():
         found.append(root / DISCLAIMER_PATH)
     return [path.relative_to(root) for path in found if path.relative_to(root) not in homes]

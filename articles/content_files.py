@@ -32,9 +32,13 @@ from articles.models import (
     LoadedFromFile,
     Reference,
     RenderedBody,
+    Reviewed,
+    SharedBlock,
     Status,
 )
-from articles.page_rules import topic_page_problems
+from articles.page_rules import MAIN_MESSAGE_MISSING, topic_page_problems
+from articles.pictures import picture_problems
+from articles.shared_blocks import block_problems
 from faq.models import Category, Question
 from ivmt_site.care_cards import card_problems
 from ivmt_site.rendering import normalize_source
@@ -57,6 +61,9 @@ RESERVED_SLUGS = frozenset(
         "healthz",
     }
 )
+
+
+BLOCKS_FOLDER = "blocks"
 
 
 def display_path(path: Path) -> str:
@@ -120,6 +127,10 @@ class ContentSet:
 
     def of(self, model: type[LoadedFromFile]) -> list[Entry]:
         return [entry for entry in self.entries if entry.model is model]
+
+    def block_sources(self) -> dict[str, str]:
+        """The shared blocks the files hold, as render_body takes them."""
+        return {entry.key: entry.values["body"] for entry in self.of(SharedBlock)}
 
 
 # Field validators: each takes the raw YAML value (strings, read with YAML's BaseLoader so that "no" stays
@@ -231,13 +242,19 @@ ARTICLE_FIELDS: dict[str, Validator] = {
     "next_review_due": iso_date,
     "changes": change_log,
 }
-ARTICLE_OPTIONAL: dict[str, Validator] = {"prices_checked": optional(iso_date)}
+ARTICLE_OPTIONAL: dict[str, Validator] = {
+    "main_message": optional(text(200), empty=""),
+    "prices_checked": optional(iso_date),
+}
+REVIEW_FIELDS: dict[str, Validator] = {"last_reviewed": iso_date, "next_review_due": iso_date}
 QUESTION_FIELDS: dict[str, Validator] = {
     "question": text(200),
     "category": slug_value,
     "order": whole_number(0, 999),
     "status": status,
+    **REVIEW_FIELDS,
 }
+BLOCK_FIELDS: dict[str, Validator] = {"title": text(120)}
 DISCLAIMER_FIELDS: dict[str, Validator] = {"title": text(120)}
 CATEGORY_FIELDS: dict[str, Validator] = {
     "slug": slug_value,
@@ -250,12 +267,13 @@ REFERENCE_FIELDS: dict[str, Validator] = {
     "title": text(500),
     "publisher": text(300),
 }
-GLOSSARY_FIELDS: dict[str, Validator] = {"term": text(80), "definition": text(500)}
+GLOSSARY_FIELDS: dict[str, Validator] = {"term": text(80), "definition": text(500), **REVIEW_FIELDS}
 GLOSSARY_OPTIONAL: dict[str, Validator] = {"aliases": word_list(4)}
 REFERENCE_OPTIONAL: dict[str, Validator] = {
     "year": optional(whole_number(1800, 2100)),  # undated web pages show "n.d." rather than an invented year
-    "details": optional(text(200), empty=""),
+    "details": optional(text(400), empty=""),
     "url": url_value,
+    "link_note": optional(text(200), empty=""),
 }
 
 
@@ -377,6 +395,7 @@ def slug_from_file(path: Path, errors: list[ContentError]) -> str | None:
 MARKDOWN_RECORDS: dict[type[LoadedFromFile], tuple[dict[str, Validator], dict[str, Validator], str]] = {
     Article: (ARTICLE_FIELDS, ARTICLE_OPTIONAL, "body"),
     Question: (QUESTION_FIELDS, {}, "answer"),
+    SharedBlock: (BLOCK_FIELDS, {}, "body"),
 }
 
 
@@ -399,16 +418,27 @@ def read_markdown_records(
     return [entry for path in paths if (entry := read_markdown_record(path, model, errors))]
 
 
-def file_body_problems(entry: Entry, reference_keys: frozenset[str]) -> list[ContentError]:
-    """What is wrong in one body on its own: care cards, a topic page's shape, citations of unknown keys
-    (the admin form checks the same, in its own words: articles.forms.body_problems)."""
+def file_body_problems(
+    entry: Entry, reference_keys: frozenset[str], block_names: frozenset[str]
+) -> list[ContentError]:
+    """What is wrong in one body on its own: care cards, shared blocks, a topic page's shape and main
+    message, citations of unknown keys (the admin form checks the same, in its own words:
+    articles.forms.body_problems)."""
     assert entry.body_field is not None
     body = entry.values[entry.body_field]
+    in_block = entry.model is SharedBlock
     errors = [
-        ContentError(entry.path, problem, line=entry.file_line(line)) for line, problem in card_problems(body)
+        ContentError(entry.path, problem, line=entry.file_line(line))
+        for line, problem in [
+            *card_problems(body),
+            *block_problems(body, block_names, in_block=in_block),
+            *picture_problems(body),
+        ]
     ]
     if entry.model is Article and entry.key not in {HOME_SLUG, ABOUT_SLUG}:
         errors.extend(ContentError(entry.path, problem) for problem in topic_page_problems(body))
+        if not entry.values["main_message"]:
+            errors.append(ContentError(entry.path, f"front matter: {MAIN_MESSAGE_MISSING}"))
     errors.extend(
         ContentError(
             entry.path,
@@ -421,12 +451,12 @@ def file_body_problems(entry: Entry, reference_keys: frozenset[str]) -> list[Con
 
 
 def _read_and_check(
-    path: Path, *, model: type[LoadedFromFile], reference_keys: frozenset[str]
+    path: Path, *, model: type[LoadedFromFile], reference_keys: frozenset[str], block_names: frozenset[str]
 ) -> tuple[Entry | None, list[ContentError]]:
     errors: list[ContentError] = []
     entry = read_markdown_record(path, model, errors)
     if entry is not None:
-        errors.extend(file_body_problems(entry, reference_keys))
+        errors.extend(file_body_problems(entry, reference_keys, block_names))
     return entry, errors
 
 
@@ -434,11 +464,13 @@ def read_checked_records(
     paths: Sequence[Path],
     model: type[LoadedFromFile],
     reference_keys: frozenset[str],
+    block_names: frozenset[str],
     errors: list[ContentError],
 ) -> list[Entry]:
-    """Pages or answers, each read and checked on its own, across processes when there are many files (no
-    database is touched). Checks that need every file come later, in check_cross_references."""
-    check = partial(_read_and_check, model=model, reference_keys=reference_keys)
+    """Pages, answers or shared blocks, each read and checked on its own, across processes when there are
+    many files (no database is touched). Checks that need every file come later, in
+    check_cross_references."""
+    check = partial(_read_and_check, model=model, reference_keys=reference_keys, block_names=block_names)
     entries = []
     for entry, problems in bodies.map_in_processes(check, paths, parallel=True):
         errors.extend(problems)
@@ -476,6 +508,28 @@ def read_yaml_list(
         seen.add(key)
         entries.append(Entry(model, key, values, path))
     return entries
+
+
+def reference_link_problems(entries: Iterable[Entry]) -> list[ContentError]:
+    """Every source opens for a reader, or says why it cannot."""
+    errors = []
+    for entry in entries:
+        url, note = entry.values["url"], entry.values["link_note"]
+        if not url and not note:
+            errors.append(
+                ContentError(
+                    entry.path,
+                    f"reference {entry.key!r} needs a 'url' a reader can open (DOI, PubMed, DailyMed label, "
+                    "publisher's page) or, where there is none, a 'link_note' saying why",
+                )
+            )
+        elif url and note:
+            errors.append(
+                ContentError(
+                    entry.path, f"reference {entry.key!r}: 'link_note' is only for a source without a 'url'"
+                )
+            )
+    return errors
 
 
 def pop_key(name: str) -> Callable[[dict[str, Any]], str]:
@@ -615,6 +669,7 @@ def rendered_bodies(
     renderings = bodies.render_bodies(
         [(entry.values[entry.body_field], entry.anchor_prefix) for entry in to_render if entry.body_field],
         known_keys=reference_keys,
+        blocks=content.block_sources(),
     )
     for entry, rendering in zip(to_render, renderings, strict=True):
         content.rendered[entry.model, entry.key] = rendering
@@ -639,18 +694,26 @@ def read_content(root: Path, *, stored_html: StoredHtml | None = None) -> Conten
     content.entries += read_yaml_list(
         site / "glossary.yaml", GlossaryTerm, GLOSSARY_FIELDS, GLOSSARY_OPTIONAL, slug_of_term, errors
     )
+    errors.extend(reference_link_problems(content.of(Reference)))
     content.entries += read_disclaimer(site / "disclaimer.md", errors)
     categories = root / "faq" / "categories.yaml"
     content.entries += read_yaml_list(categories, Category, CATEGORY_FIELDS, {}, pop_key("slug"), errors)
-    article_files = sorted((root / "articles").glob("*.md"))
     reference_keys = frozenset(entry.key for entry in content.of(Reference))
-    content.entries += read_checked_records(article_files, Article, reference_keys, errors)
+    block_files = sorted((root / BLOCKS_FOLDER).glob("*.md"))
+    content.entries += read_checked_records(block_files, SharedBlock, reference_keys, frozenset(), errors)
+    block_names = frozenset(entry.key for entry in content.of(SharedBlock))
+    article_files = sorted((root / "articles").glob("*.md"))
+    content.entries += read_checked_records(article_files, Article, reference_keys, block_names, errors)
     question_files = sorted((root / "faq").glob("*.md"))
-    content.entries += read_checked_records(question_files, Question, reference_keys, errors)
-    for entry in content.of(Article):
-        if entry.values["next_review_due"] <= entry.values["last_reviewed"]:
+    content.entries += read_checked_records(question_files, Question, reference_keys, block_names, errors)
+    for entry in content.entries:
+        if (
+            issubclass(entry.model, Reviewed)
+            and entry.values["next_review_due"] <= entry.values["last_reviewed"]
+        ):
+            where = "front matter" if entry.body_field else f"entry {entry.key!r}"
             errors.append(
-                ContentError(entry.path, "front matter: 'next_review_due' must be after 'last_reviewed'")
+                ContentError(entry.path, f"{where}: 'next_review_due' must be after 'last_reviewed'")
             )
     for slug in (HOME_SLUG, ABOUT_SLUG):
         if not (root / "articles" / f"{slug}.md").exists():

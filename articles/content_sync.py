@@ -29,7 +29,7 @@ from django.db import transaction
 from articles.bodies import BodyJob, render_stored_bodies
 from articles.content_files import ContentError, ContentSet, Entry, StoredHtml
 from articles.fingerprints import fingerprint
-from articles.models import Article, GlossaryTerm, LoadedFromFile, Reference, RenderedBody
+from articles.models import Article, GlossaryTerm, LoadedFromFile, Reference, RenderedBody, SharedBlock
 from faq.models import Question
 from ivmt_site.rendering import normalize_source
 
@@ -201,6 +201,10 @@ def write_bodies(decisions: list[Decision], content: ContentSet, source_root: Pa
     Runs after the references and the glossary are written: bodies are rendered with them as they now are.
     """
     applying = [d for d in decisions if applies_file(d)]
+    blocks = SharedBlock.sources()
+    # The renderings made to check links used the files' shared blocks; where the database keeps an admin
+    # edit of a block instead, the bodies are rendered again with the block as it is in the database.
+    reuse = blocks == content.block_sources()
     jobs = []
     for decision in applying:
         entry = decision.entry
@@ -209,11 +213,15 @@ def write_bodies(decisions: list[Decision], content: ContentSet, source_root: Pa
             BodyJob(
                 entry.values[entry.body_field],
                 entry.anchor_prefix,
-                rendered=content.rendered.get((entry.model, entry.key)),
+                rendered=content.rendered.get((entry.model, entry.key)) if reuse else None,
             )
         )
     renderings = render_stored_bodies(
-        jobs, known_keys=Reference.known_keys(), matchers=GlossaryTerm.matchers(), parallel=True
+        jobs,
+        known_keys=Reference.known_keys(),
+        matchers=GlossaryTerm.matchers(),
+        blocks=blocks,
+        parallel=True,
     )
     created: dict[type[LoadedFromFile], list[LoadedFromFile]] = {}
     for decision, rendering in zip(applying, renderings, strict=True):
@@ -302,14 +310,23 @@ def sync_content(
             write_bodies([d for d in report.decisions if d.entry.model in BODY_MODELS], content, source_root)
         written = [d for d in report.decisions if applies_file(d)]
         report.written = bool(written)
+        # Pages written in this run already saw the new glossary and blocks; the others need rendering again.
+        skip = {(d.entry.model, d.entry.key) for d in written}
         if any(d.entry.model is GlossaryTerm for d in written):
-            # Pages written in this run already saw the new glossary; the others need rendering again.
-            rerender_bodies(skip={(d.entry.model, d.entry.key) for d in written}, parallel=True)
+            rerender_bodies(skip=skip, parallel=True)
+        elif changed_blocks := {d.entry.key for d in written if d.entry.model is SharedBlock}:
+            rerender_bodies(skip=skip, parallel=True, using_blocks=changed_blocks)
     return report
 
 
-def rerender_bodies(skip: set[tuple[type, str]] = frozenset(), *, parallel: bool = False) -> int:
-    """Render pages and answers again: their stored HTML links glossary terms as they were when saved.
+def rerender_bodies(
+    skip: set[tuple[type, str]] = frozenset(),
+    *,
+    parallel: bool = False,
+    using_blocks: set[str] | None = None,
+) -> int:
+    """Render pages and answers again: their stored HTML links glossary terms, and holds shared blocks, as
+    they were when saved. With `using_blocks`, only the bodies that use one of those blocks.
 
     `parallel` renders across processes (for commands; the admin calls this inside a web request).
     """
@@ -318,6 +335,7 @@ def rerender_bodies(skip: set[tuple[type, str]] = frozenset(), *, parallel: bool
         for model in BODY_MODELS
         for record in model.objects.all()
         if (model, getattr(record, model.KEY_FIELD)) not in skip
+        and (using_blocks is None or using_blocks.intersection(record.shared_blocks))
     ]
     jobs = [
         BodyJob(
@@ -327,7 +345,11 @@ def rerender_bodies(skip: set[tuple[type, str]] = frozenset(), *, parallel: bool
         for record in records
     ]
     renderings = render_stored_bodies(
-        jobs, known_keys=Reference.known_keys(), matchers=GlossaryTerm.matchers(), parallel=parallel
+        jobs,
+        known_keys=Reference.known_keys(),
+        matchers=GlossaryTerm.matchers(),
+        blocks=SharedBlock.sources(),
+        parallel=parallel,
     )
     for record, rendering in zip(records, renderings, strict=True):
         record.prepared_rendering = rendering

@@ -13,26 +13,43 @@ from articles.models import (
     PageRevision,
     Reference,
     RenderedBody,
+    SharedBlock,
 )
-from articles.page_rules import topic_page_problems
+from articles.page_rules import MAIN_MESSAGE_MISSING, topic_page_problems
+from articles.pictures import picture_problems
+from articles.shared_blocks import block_problems
 from ivmt_site.care_cards import card_problems
 
 
-def body_problems(text: str, *, topic_page: bool) -> list[str]:
+def body_problems(text: str, *, topic_page: bool, in_block: bool = False) -> list[str]:
     problems = [
         f"Line {miss.line}: [@{miss.key}] is not a reference. Add it under References first."
         for miss in link_citations(text, Reference.known_keys()).unknown
     ]
-    problems += [f"Line {line}: {problem}" for line, problem in card_problems(text)]
+    known_blocks = set() if in_block else set(SharedBlock.objects.values_list("slug", flat=True))
+    numbered = [
+        *card_problems(text),
+        *picture_problems(text),
+        *block_problems(text, known_blocks, in_block=in_block),
+    ]
+    problems += [f"Line {line}: {problem}" for line, problem in numbered]
     if topic_page:
         problems += [problem[0].upper() + problem[1:] + "." for problem in topic_page_problems(text)]
     return problems
 
 
+def require_main_message(form: "CitingBodyForm") -> None:
+    """A topic page's form (the page's, or changes proposed to it) refuses an empty main message."""
+    if form.is_topic_page() and not (form.cleaned_data.get("main_message") or "").strip():
+        form.add_error("main_message", MAIN_MESSAGE_MISSING[0].upper() + MAIN_MESSAGE_MISSING[1:] + ".")
+
+
 class CitingBodyForm(forms.ModelForm):
-    """A ModelForm whose Markdown field (`body_field`) may cite references and hold care cards."""
+    """A ModelForm whose Markdown field (`body_field`) may cite references, hold care cards and use shared
+    blocks."""
 
     body_field = "body"
+    in_block = False  # a shared block's own form: its body may not use blocks
 
     def is_topic_page(self) -> bool:
         return False
@@ -41,7 +58,11 @@ class CitingBodyForm(forms.ModelForm):
         cleaned = super().clean()
         text = cleaned.get(self.body_field)
         if text:
-            problems = body_problems(text.replace("\r\n", "\n"), topic_page=self.is_topic_page())
+            problems = body_problems(
+                text.replace("\r\n", "\n"),
+                topic_page=self.is_topic_page(),
+                in_block=self.in_block,
+            )
             if problems:
                 self.add_error(self.body_field, problems)
         return cleaned
@@ -59,6 +80,19 @@ class ArticleForm(CitingBodyForm):
     def is_topic_page(self) -> bool:
         slug = self.instance.slug if self.instance.pk else self.cleaned_data.get("slug")
         return slug not in {HOME_SLUG, ABOUT_SLUG}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        require_main_message(self)
+        return cleaned
+
+
+class SharedBlockForm(CitingBodyForm):
+    in_block = True
+
+    class Meta:
+        model = SharedBlock
+        fields = "__all__"
 
 
 class ProposedChangeForm(CitingBodyForm):
@@ -109,4 +143,9 @@ class ProposedChangeForm(CitingBodyForm):
 class PageRevisionForm(ProposedChangeForm):
     class Meta:
         model = PageRevision
-        fields = ["article", "title", "summary", "body", "change_note", "status"]
+        fields = ["article", "title", "summary", "main_message", "body", "change_note", "status"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        require_main_message(self)
+        return cleaned

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape, unescape
 
-SKIP_INSIDE = frozenset({"a", "h1", "h2", "h3", "h4", "sup", "code", "pre", "abbr", "dfn"})
+# Inside a picture (svg) a link would be an SVG link: the picture's words are never linked.
+SKIP_INSIDE = frozenset({"a", "h1", "h2", "h3", "h4", "sup", "code", "pre", "abbr", "dfn", "svg"})
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
 VOID = frozenset({"br", "hr", "img"})
 

@@ -2,6 +2,8 @@
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -10,14 +12,19 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from markdownx.models import MarkdownxField
 
-from articles.bodies import BodyJob, BodyRendering, render_body, render_stored_body
+from articles.bodies import NO_BLOCKS, BodyJob, BodyRendering, render_body, render_stored_body
 from articles.fingerprints import fingerprint
 from articles.glossary_links import TermMatcher
 from articles.search_text import glossary_search_text, page_search_text
+from articles.shared_blocks import blocks_used
 from ivmt_site.rendering import normalize_source
 
 HOME_SLUG = "home"
 ABOUT_SLUG = "about"
+BODY_HELP = (
+    "Markdown. Cite references with [@key]; link pages with /slug/; "
+    "put in a shared block with a line {{ block name }}."
+)
 
 
 class Status(models.TextChoices):
@@ -64,7 +71,7 @@ class LoadedFromFile(models.Model):
 
 class Reference(LoadedFromFile):
     KEY_FIELD = "key"
-    CONTENT_FIELDS = ("authors", "title", "publisher", "year", "details", "url")
+    CONTENT_FIELDS = ("authors", "title", "publisher", "year", "details", "url", "link_note")
 
     key = models.SlugField(max_length=80, unique=True, help_text="Cited in bodies as [@key].")
     authors = models.CharField(max_length=500)
@@ -76,13 +83,27 @@ class Reference(LoadedFromFile):
         null=True, blank=True, help_text="Leave empty for an undated source."
     )
     details = models.CharField(
-        max_length=200, blank=True, help_text="Volume, issue, pages, or policy number."
+        max_length=400,
+        blank=True,
+        help_text="Volume, issue, pages, or policy number; a drug label's product, maker and revision.",
     )
-    url = models.URLField(max_length=500, blank=True, help_text="PubMed or DOI link where one exists.")
+    url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="A link a reader can open: DOI, PubMed, a DailyMed label or the publisher's page.",
+    )
+    link_note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Only for a source with no link: why there is none. Shown to readers.",
+    )
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(url="", link_note=""), name="reference_link_or_reason")
+        ]
 
     def __str__(self) -> str:
         return f"{self.key}: {self.title}"
@@ -102,10 +123,40 @@ class Reference(LoadedFromFile):
         return set(cls.objects.values_list("key", flat=True))
 
 
-class GlossaryTerm(LoadedFromFile):
+class Reviewed(models.Model):
+    """Content with review dates of its own. A page made of many such records (the FAQ, the glossary) shows
+    the oldest review among them (see `oldest_review`)."""
+
+    last_reviewed = models.DateField(help_text="Date of the last whole review.")
+    next_review_due = models.DateField()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(next_review_due__gt=models.F("last_reviewed")),
+                name="%(class)s_next_review_after_last",
+            )
+        ]
+
+
+@dataclass(frozen=True)
+class ReviewDates:
+    last_reviewed: date
+    next_review_due: date
+
+
+def oldest_review(records: models.QuerySet) -> ReviewDates | None:
+    """The review dates a page made of many records shows: its least recently reviewed record's, and the
+    soonest review due among them (None when there are no records)."""
+    dates = records.aggregate(last=models.Min("last_reviewed"), due=models.Min("next_review_due"))
+    return ReviewDates(dates["last"], dates["due"]) if dates["last"] else None
+
+
+class GlossaryTerm(LoadedFromFile, Reviewed):
     """A medical or technical word, explained plainly. Its first use on each page links here."""
 
-    CONTENT_FIELDS = ("term", "definition", "aliases")
+    CONTENT_FIELDS = ("term", "definition", "aliases", "last_reviewed", "next_review_due")
 
     slug = models.SlugField(max_length=80, unique=True)
     term = models.CharField(max_length=80, unique=True)
@@ -120,7 +171,7 @@ class GlossaryTerm(LoadedFromFile):
     )
     updated = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(Reviewed.Meta):
         ordering = ["term"]
 
     def __str__(self) -> str:
@@ -156,8 +207,13 @@ class RenderedBody(models.Model):
 
     SOURCE_FIELD: ClassVar[str] = "body"
     HTML_FIELD: ClassVar[str] = "body_html"
+    # Whether the body may use shared blocks (a block's own body may not).
+    USES_BLOCKS: ClassVar[bool] = True
 
     reference_keys = models.JSONField(default=list, editable=False)
+    shared_blocks = models.JSONField(
+        default=list, editable=False, help_text="The shared blocks the body uses, derived on save."
+    )
     reading_grade = models.FloatField(
         null=True, editable=False, help_text="Flesch-Kincaid grade of the text."
     )
@@ -187,9 +243,11 @@ class RenderedBody(models.Model):
                 BodyJob(source, anchor_prefix),
                 known_keys=Reference.known_keys(),
                 matchers=GlossaryTerm.matchers(),
+                blocks=SharedBlock.sources() if self.USES_BLOCKS else NO_BLOCKS,
             )
         self.prepared_rendering = None  # a later save renders afresh: glossary or references may change
         self.reference_keys = list(rendering.reference_keys)
+        self.shared_blocks = blocks_used(source) if self.USES_BLOCKS else []
         reading = rendering.readability
         self.reading_grade = reading.main.grade if reading.main else None
         self.smog_index = reading.main.smog if reading.main else None
@@ -240,10 +298,11 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.exclude(slug__in=[HOME_SLUG, ABOUT_SLUG])
 
 
-class Article(LoadedFromFile, RenderedBody):
+class Article(LoadedFromFile, RenderedBody, Reviewed):
     CONTENT_FIELDS = (
         "title",
         "summary",
+        "main_message",
         "order",
         "status",
         "last_reviewed",
@@ -256,12 +315,16 @@ class Article(LoadedFromFile, RenderedBody):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=120)
     summary = models.CharField(max_length=160, help_text="One sentence; used as the meta description.")
-    body = MarkdownxField(help_text="Markdown. Cite references with [@key]; link pages with /slug/.")
+    main_message = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Topic pages: the one thing a reader should take away, in one active sentence. "
+        "Shown under the title.",
+    )
+    body = MarkdownxField(help_text=BODY_HELP)
     body_html = models.TextField(editable=False, help_text="Sanitized HTML rendered from body on save.")
     order = models.PositiveSmallIntegerField(default=100, help_text="Position in the navigation.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    last_reviewed = models.DateField(help_text="Date of the last whole-page review.")
-    next_review_due = models.DateField()
     changes = models.JSONField(
         default=list,
         help_text='The public change log, newest first: [{"date": "YYYY-MM-DD", "summary": "..."}].',
@@ -280,15 +343,9 @@ class Article(LoadedFromFile, RenderedBody):
 
     objects = ArticleQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewed.Meta):
         ordering = ["order", "title"]
         permissions = [("publish_article", "Can publish articles and record clinical reviews")]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(next_review_due__gt=models.F("last_reviewed")),
-                name="article_next_review_after_last",
-            )
-        ]
 
     def __str__(self) -> str:
         return self.title
@@ -424,16 +481,54 @@ class ProposedChange(models.Model):
 
 class PageRevision(ProposedChange):
     LIVE_FIELD = "article"
-    REVISED_FIELDS = ("title", "summary", "body")
+    REVISED_FIELDS = ("title", "summary", "main_message", "body")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     title = models.CharField(max_length=120)
     summary = models.CharField(max_length=160, help_text="One sentence; used as the meta description.")
-    body = MarkdownxField(help_text="Markdown. Cite references with [@key]; link pages with /slug/.")
+    main_message = models.CharField(
+        max_length=200, blank=True, help_text=Article._meta.get_field("main_message").help_text
+    )
+    body = MarkdownxField(help_text=BODY_HELP)
 
     class Meta(ProposedChange.Meta):
         verbose_name = "proposed change to a live page"
         verbose_name_plural = "proposed changes to live pages"
+
+
+class SharedBlock(LoadedFromFile, RenderedBody):
+    """Content written once and shown on every page that uses it (articles.shared_blocks), such as the
+    emergency card for reactions to the drip, or a picture. Saving one renders those pages again."""
+
+    USES_BLOCKS = False
+    CONTENT_FIELDS = ("title", "body")
+
+    slug = models.SlugField(max_length=80, unique=True, help_text="Its name in pages: {{ block slug }}.")
+    title = models.CharField(
+        max_length=120, help_text="What the block is, for editors. Not shown to readers."
+    )
+    body = MarkdownxField(help_text="Markdown, as in a page. Cite references with [@key].")
+    body_html = models.TextField(editable=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return f"{self.slug}: {self.title}"
+
+    def render_stored_fields(self) -> None:
+        self.body = normalize_source(self.body)
+        self.body_html = self.render_source(self.body)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.render_stored_fields()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def sources(cls) -> dict[str, str]:
+        """Each block's name and Markdown, as render_body takes them."""
+        return dict(cls.objects.values_list("slug", "body"))
 
 
 class Disclaimer(LoadedFromFile):

@@ -3,6 +3,9 @@
 import re
 
 MAX_KEY_POINTS = 5
+MAIN_MESSAGE_MISSING = (
+    "'main_message' is required on a topic page: the one thing a reader should take away, in one sentence"
+)
 _KEY_POINTS = re.compile(r"^##\s+Key points\s*$", re.IGNORECASE)
 _KNOWN_UNKNOWN = re.compile(r"^##\s+What we know and what we don[’']t\s*$", re.IGNORECASE | re.MULTILINE)
 _BULLET = re.compile(r"^(?:[-*+]|\d+\.)\s+\S")

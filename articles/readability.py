@@ -3,7 +3,7 @@
 textstat is pinned to 0.7.8: later releases download data at run time and fail offline. Each heading, list
 item, table cell and paragraph counts as its own sentence (a list of short items is easy to read, and textstat
 would otherwise read a whole list as one endless sentence). Citation numbers and the visually hidden care-card
-prefixes are left out: they are not prose.
+prefixes are left out: they are not prose; so are the labels inside pictures (svg).
 """
 
 from dataclasses import dataclass, field
@@ -50,7 +50,8 @@ class _TextCollector(HTMLParser):
         if tag in {"br", "hr", "img"}:
             return
         self._stack.append(tag)
-        if self._skip_depth or tag == "sup" or VISUALLY_HIDDEN in classes:
+        # A picture's labels are not prose: its caption carries its message in sentences.
+        if self._skip_depth or tag in {"sup", "svg"} or VISUALLY_HIDDEN in classes:
             self._skip_depth += 1
             return
         if tag in BLOCKS:

@@ -21,6 +21,7 @@ EDITOR_PERMISSIONS = [
     ("articles", "change_disclaimer"),
     ("articles", "view_disclaimer"),
     ("articles", "view_clinicalreview"),
+    ("articles", "view_sharedblock"),
     ("faq", "add_question"),
     ("faq", "change_question"),
     ("faq", "view_question"),
@@ -47,6 +48,10 @@ CLINICAL_REVIEWER_PERMISSIONS = [
     ("faq", "publish_question"),
     ("faq", "add_category"),
     ("faq", "change_category"),
+    # A shared block (an emergency card, say) is live on every page that uses it as soon as it is saved.
+    ("articles", "add_sharedblock"),
+    ("articles", "change_sharedblock"),
+    ("articles", "delete_sharedblock"),
 ]
 ROLE_PERMISSIONS = {EDITOR: EDITOR_PERMISSIONS, CLINICAL_REVIEWER: CLINICAL_REVIEWER_PERMISSIONS}
 

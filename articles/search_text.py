@@ -18,6 +18,10 @@ _BLOCK_TAGS = frozenset(
     "li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
 )
 
+# Citation markers ("[1]") sit in <sup> right after a word, and a picture's (svg) labels are single words and
+# numbers whose meaning its caption gives: indexed, they would only add noise.
+_SKIPPED = frozenset({"sup", "svg"})
+
 
 class _TextExtractor(HTMLParser):
     """The readable text of sanitized HTML, with a space where one block ends and the next begins."""
@@ -25,23 +29,22 @@ class _TextExtractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self._sup_depth = 0
+        self._skip_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "sup":
-            self._sup_depth += 1
+        if tag in _SKIPPED:
+            self._skip_depth += 1
         elif tag in _BLOCK_TAGS:
             self.parts.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "sup":
-            self._sup_depth = max(0, self._sup_depth - 1)
+        if tag in _SKIPPED:
+            self._skip_depth = max(0, self._skip_depth - 1)
         elif tag in _BLOCK_TAGS:
             self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
-        # Citation markers ("[1]") sit in <sup> right after a word; indexed, they would only add noise.
-        if not self._sup_depth:
+        if not self._skip_depth:
             self.parts.append(data)
 
 

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from articles.models import HOME_SLUG, Article, GlossaryTerm, PageRevision
+from articles.models import HOME_SLUG, Article, GlossaryTerm, PageRevision, oldest_review
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -46,4 +46,5 @@ def revision_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def glossary(request: HttpRequest) -> HttpResponse:
-    return render(request, "articles/glossary.html", {"terms": GlossaryTerm.objects.all()})
+    terms = GlossaryTerm.objects.all()
+    return render(request, "articles/glossary.html", {"terms": terms, "review_dates": oldest_review(terms)})

@@ -30,7 +30,7 @@ class CategoryAdmin(VersionAdmin):
 class QuestionAdmin(PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
     publish_permission = "faq.publish_question"
     form = QuestionForm
-    list_display = ["question", "category", "status", "order", "reading_grade", "updated"]
+    list_display = ["question", "category", "status", "order", "reading_grade", "next_review_due", "updated"]
     list_filter = ["status", "category"]
     search_fields = ["question", "answer"]
     readonly_fields = ["source_path", "created", "updated", *READABILITY_FIELDS, "proposed_changes"]
@@ -41,6 +41,8 @@ class QuestionAdmin(PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
         "status",
         "proposed_changes",
         "order",
+        "last_reviewed",
+        "next_review_due",
         "answer",
         "reading_grade",
         "smog_index",

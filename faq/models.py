@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from articles.models import LoadedFromFile, ProposedChange, RenderedBody, Status
+from articles.models import BODY_HELP, LoadedFromFile, ProposedChange, RenderedBody, Reviewed, Status
 from articles.search_text import answer_search_text
 from ivmt_site.rendering import normalize_source
 
@@ -31,15 +31,15 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         return self.filter(status=Status.PUBLISHED)
 
 
-class Question(LoadedFromFile, RenderedBody):
+class Question(LoadedFromFile, RenderedBody, Reviewed):
     SOURCE_FIELD = "answer"
     HTML_FIELD = "answer_html"
-    CONTENT_FIELDS = ("question", "category", "order", "status", "answer")
+    CONTENT_FIELDS = ("question", "category", "order", "status", "last_reviewed", "next_review_due", "answer")
 
     slug = models.SlugField(max_length=80, unique=True, help_text="The answer's anchor: /faq/#slug")
     question = models.CharField(max_length=200)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="questions")
-    answer = MarkdownxField(help_text="Markdown. Cite references with [@key]; link pages with /slug/.")
+    answer = MarkdownxField(help_text=BODY_HELP)
     answer_html = models.TextField(editable=False)
     search_text = models.TextField(
         default="", editable=False, help_text="The plain text site search indexes, derived on save."
@@ -51,7 +51,7 @@ class Question(LoadedFromFile, RenderedBody):
 
     objects = QuestionQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewed.Meta):
         ordering = ["category__order", "order", "question"]
         permissions = [("publish_question", "Can publish FAQ answers")]
 
@@ -103,7 +103,7 @@ class AnswerRevision(ProposedChange):
         Question, on_delete=models.CASCADE, related_name="revisions", verbose_name="answer"
     )
     question = models.CharField(max_length=200)
-    answer = MarkdownxField(help_text="Markdown. Cite references with [@key]; link pages with /slug/.")
+    answer = MarkdownxField(help_text=BODY_HELP)
 
     class Meta(ProposedChange.Meta):
         verbose_name = "proposed change to a live answer"

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
-from articles.models import attach_references
+from articles.models import attach_references, oldest_review
 from faq.models import AnswerRevision, Category, Question
 
 
@@ -23,15 +23,23 @@ def grouped(questions: QuerySet[Question]) -> list[Category]:
 
 
 def faq_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "faq/faq_index.html", {"categories": grouped(Question.objects.published())})
+    published = Question.objects.published()
+    return render(
+        request,
+        "faq/faq_index.html",
+        {"categories": grouped(published), "review_dates": oldest_review(published)},
+    )
 
 
 @never_cache
 @staff_member_required
 def faq_preview(request: HttpRequest) -> HttpResponse:
     """The FAQ page with every answer, drafts and those in review included. Staff only."""
+    everything = Question.objects.all()
     return render(
-        request, "faq/faq_index.html", {"categories": grouped(Question.objects.all()), "preview": True}
+        request,
+        "faq/faq_index.html",
+        {"categories": grouped(everything), "review_dates": oldest_review(everything), "preview": True},
     )
 
 

@@ -2,7 +2,7 @@
 
 Authors write Python-Markdown's admonition syntax:
 
-    !!! emergency "Call 911 now if you:"
+    !!! emergency "Call 911 or your local emergency number (UK 999, EU 112, Australia 000) now if you:"
         - have trouble breathing
 
 and this extension turns each admonition into an accessible card whose heading starts with a visually hidden
@@ -58,7 +58,8 @@ def card_problems(text: str) -> list[tuple[int, str]]:
         elif level == INSET:
             continue  # inset text needs no heading
         elif not heading:
-            problems.append((number, f'care card needs a heading in quotes: !!! {level} "Call 911 now if:"'))
+            example = f'!!! {level} "Get help today if you:"'
+            problems.append((number, f"care card needs a heading in quotes: {example}"))
     return problems
 
 

@@ -24,9 +24,60 @@ ALLOWED_TAGS = frozenset(
         "strong", "em", "code", "pre", "blockquote", "sup", "sub",
         "a", "abbr", "div", "span", "details", "summary",
         "table", "thead", "tbody", "tr", "th", "td",
+        "figure", "figcaption",
     }
 )  # fmt: skip
+# Pictures are plain inline SVG drawn from shapes and text, coloured by the site's own classes (so they follow
+# the light and low-light themes). Nothing in them can link, load, animate or run anything: no <a>, <use>,
+# <image>, <foreignObject>, <style>, <animate> or <set>, and no href or style attributes.
+SVG_TAGS = frozenset(
+    {
+        "svg",
+        "g",
+        "title",
+        "desc",
+        "rect",
+        "circle",
+        "ellipse",
+        "line",
+        "path",
+        "polyline",
+        "polygon",
+        "text",
+        "tspan",
+    }
+)
+PICTURE_CLASSES = frozenset(
+    {
+        "picture",
+        "pic-fill",
+        "pic-alert",
+        "pic-empty",
+        "pic-line",
+        "pic-text--on-fill",
+        "pic-text",
+        "pic-text--small",
+        "pic-text--bold",
+    }
+)
+_NUMBERS = re.compile(r"^[-+0-9.,\s]{1,2000}$")
+_PATH_DATA = re.compile(r"^[MmLlHhVvCcSsQqTtAaZz0-9.,\s+-]{1,4000}$")
+_TRANSFORM = re.compile(r"^(?:\s*(?:translate|scale|rotate)\([-+0-9.,\s]{1,60}\))+\s*$")
+_GEOMETRY = (
+    *("x", "y", "dx", "dy", "width", "height", "rx", "ry", "cx", "cy", "r"),
+    *("x1", "y1", "x2", "y2", "points", "viewBox", "stroke-width"),
+)
+_SVG_ATTRIBUTES: dict[str, re.Pattern[str]] = {
+    **dict.fromkeys(_GEOMETRY, _NUMBERS),
+    "d": _PATH_DATA,
+    "transform": _TRANSFORM,
+    "text-anchor": re.compile(r"^(?:start|middle|end)$"),
+    "role": re.compile(r"^img$"),
+    "aria-label": re.compile(r"^[^<>]{1,1000}$"),  # articles.pictures refuses a longer one before saving
+    "aria-hidden": re.compile(r"^true$"),
+}
 
+ALLOWED_TAGS = ALLOWED_TAGS | SVG_TAGS
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
 
 # Ids the page layout itself uses: a body must not be able to shadow them (DOM clobbering, broken anchors).
@@ -37,6 +88,8 @@ _ALLOWED_CLASSES = {
     "div": CARD_CLASSES,
     "h3": CARD_CLASSES,
     "span": {VISUALLY_HIDDEN},
+    "figure": PICTURE_CLASSES,
+    **dict.fromkeys(SVG_TAGS, PICTURE_CLASSES),
 }
 
 
@@ -47,6 +100,9 @@ def _allowed_classes(tag: str, value: str) -> bool:
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     if name == "class":
         return _allowed_classes(tag, value)
+    if tag in SVG_TAGS:
+        pattern = _SVG_ATTRIBUTES.get(name)
+        return pattern is not None and bool(pattern.match(value))
     if tag == "a":
         return name in {"href", "title", "rel"}
     if tag == "abbr":

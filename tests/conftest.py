@@ -1,5 +1,6 @@
 """Shared fixtures: content folders to load, a loader runner, and a snapshot of every content table."""
 
+import re
 import shutil
 from collections.abc import Callable
 from io import StringIO
@@ -14,12 +15,12 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.test import Client
 
-from articles.models import Article, Disclaimer, GlossaryTerm, Reference
+from articles.models import Article, Disclaimer, GlossaryTerm, Reference, SharedBlock
 from articles.roles import CLINICAL_REVIEWER, EDITOR
 from faq.models import Category, Question
 from ivmt_site.page_cache import recent_pages
 
-CONTENT_MODELS = (Reference, GlossaryTerm, Disclaimer, Category, Article, Question)
+CONTENT_MODELS = (Reference, GlossaryTerm, Disclaimer, Category, SharedBlock, Article, Question)
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +32,7 @@ def empty_cache() -> None:
 
 ARTICLE_TEMPLATE = """---
 title: {title}
-summary: A short summary of this page.
+summary: A short summary of this page.{main_message}
 order: {order}
 status: {status}
 last_reviewed: 2026-11-26
@@ -42,6 +43,13 @@ changes:
 ---
 {body}
 """
+MAIN_MESSAGE = "Talk to your doctor before you try this."
+# Review dates, as front matter lines (or one glossary entry's keys, indented by two).
+REVIEW_DATES = "last_reviewed: 2026-11-26\nnext_review_due: 2027-11-26\n"
+# The same, as model field values.
+EXAMPLE_URL = "https://example.org/a-source"
+REVIEWED = {"last_reviewed": "2026-11-26", "next_review_due": "2027-11-26"}
+GLOSSARY_REVIEW_DATES = "  last_reviewed: 2026-11-26\n  next_review_due: 2027-11-26\n"
 TOPIC_BODY = """## Key points
 
 - One short point.
@@ -59,7 +67,24 @@ def article_file(
 ) -> str:
     """A valid article file; a topic page's body is wrapped in the sections every topic page must have."""
     body = TOPIC_BODY.format(body=body) if topic else body
-    return ARTICLE_TEMPLATE.format(title=title, body=body, order=order, status=status)
+    main_message = f"\nmain_message: {MAIN_MESSAGE}" if topic else ""
+    return ARTICLE_TEMPLATE.format(
+        title=title, body=body, order=order, status=status, main_message=main_message
+    )
+
+
+def question_file(question: str, answer: str, *, category: str = "basics", status: str = "published") -> str:
+    """A valid FAQ answer file."""
+    return (
+        f"---\nquestion: {question}\ncategory: {category}\norder: 10\nstatus: {status}\n{REVIEW_DATES}---\n"
+        f"{answer}\n"
+    )
+
+
+def content_title(slug: str) -> str:
+    """A page's title as the real content/ file gives it (tests that check a title survive a rewording)."""
+    text = (Path(settings.CONTENT_DIR) / "articles" / f"{slug}.md").read_text()
+    return re.search(r"^title: (.+)$", text, re.MULTILINE).group(1)
 
 
 def write_minimal_content(root: Path) -> Path:
@@ -69,16 +94,15 @@ def write_minimal_content(root: Path) -> Path:
     (root / "faq").mkdir()
     (root / "site" / "references.yaml").write_text(
         "- key: ali2009\n  authors: Ali A, et al.\n  title: A pilot study\n"
-        "  publisher: A journal\n  year: 2009\n"
+        "  publisher: A journal\n  year: 2009\n  url: https://doi.org/10.1089/acm.2008.0410\n"
     )
     (root / "site" / "disclaimer.md").write_text("---\ntitle: Medical disclaimer\n---\nNot medical advice.\n")
     (root / "site" / "glossary.yaml").write_text(
         "- term: placebo\n  definition: A dummy treatment with nothing active in it.\n"
+        + GLOSSARY_REVIEW_DATES
     )
     (root / "faq" / "categories.yaml").write_text("- slug: basics\n  title: Basics\n  order: 10\n")
-    (root / "faq" / "is-it-proven.md").write_text(
-        "---\nquestion: Is it proven?\ncategory: basics\norder: 10\nstatus: published\n---\nNo.[@ali2009]\n"
-    )
+    (root / "faq" / "is-it-proven.md").write_text(question_file("Is it proven?", "No.[@ali2009]"))
     home = article_file("Home", "Welcome. See [about](/about/).", order=0, topic=False)
     (root / "articles" / "home.md").write_text(home)
     about = article_file("About this site", "Who we are.", order=90, topic=False)
@@ -178,6 +202,7 @@ def article_admin_form(**values: object) -> dict[str, object]:
     form: dict[str, object] = {
         "title": "A page",
         "summary": "A test page.",
+        "main_message": MAIN_MESSAGE,
         "status": "published",
         "order": "50",
         "last_reviewed": "2026-11-26",

@@ -5,7 +5,7 @@ from django.test import Client
 
 from articles.models import Article, Disclaimer
 from faq.models import Question
-from tests.conftest import TOPIC_BODY, article_admin_form
+from tests.conftest import REVIEWED, TOPIC_BODY, article_admin_form
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +74,19 @@ def test_an_admin_topic_page_without_key_points_is_refused(admin_client: Client,
     assert "A topic page must start with the heading &#x27;## Key points&#x27;." in response.content.decode()
 
 
+def test_an_admin_topic_page_without_a_main_message_is_refused(
+    admin_client: Client, loaded_site: None
+) -> None:
+    article = Article.objects.get(slug="side-effects")
+    form = article_admin_form(title=article.title, main_message="  ")
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", form)
+    assert response.status_code == 200
+    assert "&#x27;main_message&#x27; is required on a topic page" in response.content.decode()
+    home = Article.objects.get(slug="home")
+    form = article_admin_form(title=home.title, slug="home", main_message="", body="Welcome.")
+    assert admin_client.post(f"/admin/articles/article/{home.pk}/change/", form).status_code == 302
+
+
 def test_the_change_log_is_edited_as_dated_lines(admin_client: Client, loaded_site: None) -> None:
     article = Article.objects.get(slug="side-effects")
     page = admin_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
@@ -107,6 +120,7 @@ def test_a_glossary_edit_in_the_admin_relinks_pages(admin_client: Client, loaded
             "slug": "emergency-room",
             "definition": "A test.",
             "aliases": "[]",
+            **REVIEWED,
         },
     )
     assert response.status_code == 302

@@ -20,6 +20,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a-long-browser-password"
+# Every topic page has this section (articles.page_rules): edits are made just above it.
+KNOWN_AND_NOT = "## What we know and what we don't"
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +70,7 @@ def test_an_editor_submits_and_a_reviewer_publishes(browser: Browser, live_serve
     editor.goto(f"/admin/articles/article/{article.pk}/change/")
     new_text = "A **new line** from the editor. <img src=x onerror=alert(1)><script>alert(2)</script>"
     body = editor.locator("textarea#id_body")
-    body.fill(article.body.replace("## It needs a prescriber", f"{new_text}\n\n## It needs a prescriber"))
+    body.fill(article.body.replace(KNOWN_AND_NOT, f"{new_text}\n\n{KNOWN_AND_NOT}"))
     body.dispatch_event("input")
     preview = editor.locator(".markdownx-preview")
     expect(preview.locator("strong", has_text="new line")).to_be_visible()
@@ -116,9 +118,9 @@ def test_an_editor_proposes_changes_to_a_live_page_and_a_reviewer_publishes_them
     editor.goto(f"/admin/articles/article/{article.pk}/change/")
     editor.click("text=Propose changes")
     body = editor.locator("textarea#id_body")
-    expect(body).to_have_value(re.compile("## It needs a prescriber"))
+    expect(body).to_have_value(re.compile(KNOWN_AND_NOT))
     new_text = "A **proposed line** from the editor."
-    body.fill(article.body.replace("## It needs a prescriber", f"{new_text}\n\n## It needs a prescriber"))
+    body.fill(article.body.replace(KNOWN_AND_NOT, f"{new_text}\n\n{KNOWN_AND_NOT}"))
     body.dispatch_event("input")
     expect(editor.locator(".markdownx-preview strong", has_text="proposed line")).to_be_visible()
     editor.fill("#id_change_note", "Added a line on prescribers.")

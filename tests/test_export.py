@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from articles.models import Article, Disclaimer, GlossaryTerm, Reference
 from faq.models import Category, Question
-from tests.conftest import CONTENT_MODELS, TOPIC_BODY, database_snapshot
+from tests.conftest import CONTENT_MODELS, EXAMPLE_URL, TOPIC_BODY, database_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -103,13 +103,16 @@ def test_a_record_made_in_the_admin_gets_a_file_and_a_deleted_records_file_is_ke
         slug="new-page",
         title="Made in the admin",
         summary="A page made in the admin.",
+        main_message="Talk to your doctor first.",
         body=TOPIC_BODY.format(body="Admin text."),
         status="draft",
         last_reviewed="2026-11-26",
         next_review_due="2027-11-26",
         changes=[{"date": "2026-11-26", "summary": "First version of this page."}],
     )
-    Reference.objects.create(key="new2020", authors="New A", title="A new study", publisher="P", year=2020)
+    Reference.objects.create(
+        key="new2020", authors="New A", title="A new study", publisher="P", year=2020, url=EXAMPLE_URL
+    )
     Question.objects.filter(slug="is-it-proven").delete()
     GlossaryTerm.objects.filter(slug="placebo").delete()
     answer = (minimal_content / "faq" / "is-it-proven.md").read_bytes()
@@ -117,7 +120,10 @@ def test_a_record_made_in_the_admin_gets_a_file_and_a_deleted_records_file_is_ke
     output = export(minimal_content)
 
     new_page = (minimal_content / "articles" / "new-page.md").read_text()
-    assert new_page.startswith("---\ntitle: Made in the admin\nsummary: A page made in the admin.\n")
+    assert new_page.startswith(
+        "---\ntitle: Made in the admin\nsummary: A page made in the admin.\n"
+        "main_message: Talk to your doctor first.\n"
+    )
     assert "changes:\n  - date: 2026-11-26\n    summary: First version of this page.\n---\n" in new_page
     assert "- key: new2020\n" in (minimal_content / "site" / "references.yaml").read_text()
     assert (minimal_content / "faq" / "is-it-proven.md").read_bytes() == answer
@@ -154,6 +160,7 @@ def test_awkward_values_come_back_from_the_files_exactly(
         publisher="null",
         year=None,
         url="",
+        link_note="No: it is 'offline' #1",
         details="2026-11-26",
     )
     GlossaryTerm.objects.filter(slug="placebo").update(

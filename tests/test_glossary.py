@@ -7,6 +7,7 @@ from django.test import Client
 
 from articles.glossary_links import TermMatcher, link_glossary_terms
 from articles.models import Article, GlossaryTerm
+from tests.conftest import GLOSSARY_REVIEW_DATES
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,8 @@ def test_a_glossary_change_relinks_the_pages(minimal_content: Path, load, client
     load(minimal_content)
     assert "glossary-term" not in Article.objects.get(slug="about").body_html
     (minimal_content / "site" / "glossary.yaml").write_text(
-        "- term: placebo\n  definition: A dummy treatment.\n- term: who we are\n  definition: Us.\n"
+        f"- term: placebo\n  definition: A dummy treatment.\n{GLOSSARY_REVIEW_DATES}"
+        f"- term: who we are\n  definition: Us.\n{GLOSSARY_REVIEW_DATES}"
     )
     load(minimal_content)
     assert 'href="/glossary/#who-we-are"' in Article.objects.get(slug="about").body_html

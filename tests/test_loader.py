@@ -14,7 +14,7 @@ from articles.content_files import read_content
 from articles.content_sync import Decision, Outcome, again, decide
 from articles.models import Article, Disclaimer, Reference
 from faq.models import Question
-from tests.conftest import TOPIC_BODY, article_file, database_snapshot
+from tests.conftest import TOPIC_BODY, article_file, database_snapshot, question_file
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_the_conflict_message_names_the_file_and_the_record(
     Reference.objects.filter(key="ali2009").update(title="Changed in the admin")
     (minimal_content / "site" / "references.yaml").write_text(
         "- key: ali2009\n  authors: Ali A, et al.\n  title: Changed in the file\n"
-        "  publisher: A journal\n  year: 2009\n"
+        "  publisher: A journal\n  year: 2009\n  url: https://doi.org/10.1089/acm.2008.0410\n"
     )
     message = failed_load(minimal_content, "1 conflict")
     assert "conflict: reference 'ali2009'" in message
@@ -144,6 +144,7 @@ def front_matter(**overrides: str | None) -> str:
     fields = {
         "title": "Side effects",
         "summary": "What can go wrong.",
+        "main_message": "Talk to your doctor before you try this.",
         "order": "40",
         "status": "published",
         "last_reviewed": "2026-11-26",
@@ -172,6 +173,50 @@ BROKEN_FILES = [
         "missing required key(s) 'summary'",
     ),
     ("unknown_key", "articles/side-effects.md", front_matter(author="Me"), "unknown key(s) 'author'"),
+    (
+        "topic_page_without_main_message",
+        "articles/side-effects.md",
+        front_matter(main_message=None),
+        "side-effects.md: front matter: 'main_message' is required on a topic page",
+    ),
+    (
+        "reference_without_link_or_reason",
+        "site/references.yaml",
+        "- key: ali2009\n  authors: A\n  title: T\n  publisher: P\n  year: 2009\n",
+        "reference 'ali2009' needs a 'url' a reader can open",
+    ),
+    (
+        "reference_with_link_and_reason",
+        "site/references.yaml",
+        "- key: ali2009\n  authors: A\n  title: T\n  publisher: P\n  url: https://doi.org/10.1/x\n"
+        "  link_note: Offline.\n",
+        "'link_note' is only for a source without a 'url'",
+    ),
+    (
+        "faq_answer_without_review_dates",
+        "faq/is-it-proven.md",
+        "---\nquestion: Q?\ncategory: basics\norder: 1\nstatus: published\n---\nA.\n",
+        "missing required key(s) 'last_reviewed', 'next_review_due'",
+    ),
+    (
+        "glossary_term_without_review_dates",
+        "site/glossary.yaml",
+        "- term: placebo\n  definition: A dummy treatment.\n",
+        "entry 1: missing required key(s) 'last_reviewed', 'next_review_due'",
+    ),
+    (
+        "glossary_review_due_before_review",
+        "site/glossary.yaml",
+        "- term: placebo\n  definition: A dummy.\n"
+        "  last_reviewed: 2026-11-26\n  next_review_due: 2026-01-01\n",
+        "entry 'placebo': 'next_review_due' must be after 'last_reviewed'",
+    ),
+    (
+        "unknown_shared_block",
+        "articles/side-effects.md",
+        front_matter().replace("Some text.", "{{ block nowhere }}"),
+        "uses the shared block 'nowhere', which does not exist",
+    ),
     ("unknown_status", "articles/side-effects.md", front_matter(status="live"), "'status' must be one of"),
     (
         "impossible_date",
@@ -234,7 +279,7 @@ BROKEN_FILES = [
     (
         "unknown_faq_category",
         "faq/is-it-proven.md",
-        "---\nquestion: Q?\ncategory: nowhere\norder: 1\nstatus: published\n---\nA.\n",
+        question_file("Q?", "A.", category="nowhere"),
         "'category' 'nowhere' is not in faq/categories.yaml",
     ),
     (

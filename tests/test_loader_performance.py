@@ -20,7 +20,7 @@ from articles.content_sync import LOAD_COMMENT, rerender_bodies
 from articles.models import Article, GlossaryTerm
 from faq.models import Question
 from ivmt_site.rendering import render_markdown
-from tests.conftest import article_file, database_snapshot
+from tests.conftest import article_file, database_snapshot, question_file
 from tests.xss_corpus import XSS_VECTORS
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +155,7 @@ def test_an_unchanged_reload_asks_the_same_queries_however_many_answers(
     one_answer = reload_queries()
     for number in range(5):
         (minimal_content / "faq" / f"more-{number}.md").write_text(
-            f"---\nquestion: Question {number}?\ncategory: basics\norder: 20\nstatus: published\n---\nNo.\n"
+            question_file(f"Question {number}?", "No.")
         )
     load(minimal_content)
     assert reload_queries() == one_answer

@@ -19,7 +19,9 @@ from articles.models import Article, GlossaryTerm, Reference
 from faq.models import Category, Question
 from ivmt_site.page_cache import VERSION_KEY, CachedPage, RecentPages, recent_pages
 from tests import servers
-from tests.conftest import article_admin_form
+from tests.conftest import EXAMPLE_URL, REVIEWED, article_admin_form, content_title
+
+SIDE_EFFECTS = content_title("side-effects")
 
 pytestmark = pytest.mark.django_db
 
@@ -156,9 +158,9 @@ def test_loadcontent_shows_on_the_very_next_request(
     client: Client, site_content: Path, load: Callable[..., str]
 ) -> None:
     load(site_content)
-    assert "Side effects of IVMT" in client.get("/side-effects/").content.decode()
+    assert SIDE_EFFECTS in client.get("/side-effects/").content.decode()
     page = site_content / "articles" / "side-effects.md"
-    page.write_text(page.read_text().replace("title: Side effects of IVMT", "title: Side effects, edited"))
+    page.write_text(page.read_text().replace(f"title: {SIDE_EFFECTS}", "title: Side effects, edited"))
     load(site_content)
     assert "Side effects, edited" in client.get("/side-effects/").content.decode()
 
@@ -232,11 +234,19 @@ def grow_content(extra: int) -> None:
             answer="An extra answer.[@ali2009]",
             status="published",
             order=500 + n,
+            **REVIEWED,
         )
         Reference.objects.create(
-            key=f"extra{n}", authors="A N Other", title=f"Extra {n}", publisher="P", year=2020
+            key=f"extra{n}",
+            authors="A N Other",
+            title=f"Extra {n}",
+            publisher="P",
+            year=2020,
+            url=EXAMPLE_URL,
         )
-        GlossaryTerm.objects.create(slug=f"extraterm{n}", term=f"extraterm{n}", definition="An extra term.")
+        GlossaryTerm.objects.create(
+            slug=f"extraterm{n}", term=f"extraterm{n}", definition="An extra term.", **REVIEWED
+        )
 
 
 PAGES_TO_COUNT = ["/", "/side-effects/", "/faq/", "/glossary/", "/search/?q=magnesium", "/sitemap.xml"]
@@ -267,7 +277,7 @@ def test_pages_are_served_from_the_database_when_the_cache_is_down(
         for _ in range(2):
             response = client.get("/side-effects/")
             assert response.status_code == 200
-            assert "Side effects of IVMT" in response.content.decode()
+            assert SIDE_EFFECTS in response.content.decode()
     warnings = [r for r in caplog.records if r.name == "ivmt_site.cache_guard"]
     assert len(warnings) == 1  # logged, and not once per request
     assert "Cache unavailable" in warnings[0].getMessage()
@@ -288,7 +298,7 @@ def test_pages_are_cached_in_the_real_redis(client: Client, loaded_site: None, s
         client.get("/side-effects/")
         recent_pages.clear()  # as on another server: only Redis has the page
         with CaptureQueriesContext(connection) as queries:
-            assert "Side effects of IVMT" in client.get("/side-effects/").content.decode()
+            assert SIDE_EFFECTS in client.get("/side-effects/").content.decode()
         assert len(queries) == 0
         # One redis-py client serves every operation (Django's own backend builds one per call).
         assert cache._cache.get_client() is cache._cache.get_client()

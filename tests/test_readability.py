@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.models import Article
+from articles.models import Article, SharedBlock
 from articles.readability import page_readability
 from faq.models import Question
 from ivmt_site.rendering import render_markdown
@@ -33,6 +33,12 @@ def test_every_published_page_meets_the_reading_levels(loaded_site: None) -> Non
             )
         if question.care_card_grade is not None and question.care_card_grade > CARE_CARD_GRADE:
             failures.append(f"faq {question.slug}: care card grade {question.care_card_grade}")
+    for block in SharedBlock.objects.all():
+        if block.reading_grade is not None and block.reading_grade > MAIN_GRADE:
+            failures.append(f"block {block.slug}: grade {block.reading_grade}")
+        if block.care_card_grade is not None and block.care_card_grade > CARE_CARD_GRADE:
+            failures.append(f"block {block.slug}: care card grade {block.care_card_grade}")
+    assert SharedBlock.objects.filter(care_card_grade__isnull=False).exists()  # the emergency cards
     assert failures == []
 
 

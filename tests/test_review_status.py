@@ -8,7 +8,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils.html import escape
 
-from articles.models import Article, ClinicalReview
+from articles.models import Article, ClinicalReview, GlossaryTerm
+from faq.models import Question
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,17 @@ def test_review_dates_and_change_log_are_shown(client: Client, loaded_site: None
     assert f'Prices last checked: <time datetime="{article.prices_checked:%Y-%m-%d}">' in html
     for change in article.changes:
         assert escape(change["summary"]) in html
+
+
+@pytest.mark.parametrize(("path", "model"), [("/faq/", Question), ("/glossary/", GlossaryTerm)])
+def test_the_faq_and_glossary_show_their_oldest_review(
+    client: Client, loaded_site: None, path: str, model: type
+) -> None:
+    oldest = model.objects.order_by("pk").first()
+    model.objects.filter(pk=oldest.pk).update(
+        last_reviewed=date(2026, 1, 2), next_review_due=date(2026, 12, 3)
+    )
+    html = client.get(path).content.decode()
+    assert 'Page last reviewed: <time datetime="2026-01-02">2 January 2026</time>' in html
+    assert 'Next review due: <time datetime="2026-12-03">3 December 2026</time>' in html
+    assert NOTICE in html

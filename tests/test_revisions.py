@@ -36,6 +36,7 @@ def started_form(client: Client, page: Article) -> dict[str, str]:
         "article": str(page.pk),
         "title": page.title,
         "summary": page.summary,
+        "main_message": page.main_message,
         "body": page.body,
         "change_note": "Explained flushing more simply.",
         "status": RevisionStatus.IN_REVIEW,

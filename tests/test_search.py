@@ -9,12 +9,15 @@ import pytest
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
+from django.utils.html import escape
 
 from articles.models import Article, GlossaryTerm, Status
 from articles.search import SearchResult, fts5_query, search
 from articles.search_text import answer_search_text, glossary_search_text, page_search_text
 from faq.models import Question
-from tests.conftest import TOPIC_BODY, article_admin_form
+from tests.conftest import REVIEWED, TOPIC_BODY, article_admin_form, content_title
+
+SIDE_EFFECTS = content_title("side-effects")
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +63,7 @@ def test_finds_a_page_by_a_word_in_its_body(loaded_site: None) -> None:
     assert "/side-effects/" in urls(results)
     page = next(r for r in results if r.url == "/side-effects/")
     assert page.kind == "page"
-    assert page.title == "Side effects of IVMT"
+    assert page.title == SIDE_EFFECTS
     assert "<mark>thunderclap</mark>" in page.snippet_html.lower()
 
 
@@ -109,6 +112,7 @@ def test_snippets_mark_matches_and_escape_the_text(loaded_site: None) -> None:
         slug="zebrafish",
         term="zebrafish",
         definition='Zebrafish dose < 5 mg & "more" > 2. <script>alert(1)</script> \ue000 zebrafish again.',
+        **REVIEWED,
     )
     (result,) = search("zebrafish")
     html = result.snippet_html
@@ -172,7 +176,7 @@ def test_the_results_page(client: Client, loaded_site: None) -> None:
     assert 'role="search"' in html
     count = len(search("riboflavin"))
     assert f"{count} results for “riboflavin”" in html
-    assert '<a href="/does-it-work/">Does IVMT work for migraine?</a>' in html
+    assert f'<a href="/does-it-work/">{escape(content_title("does-it-work"))}</a>' in html
     assert "(Question and answer)" in html
     assert "(Glossary word)" in html
     assert "<mark>riboflavin</mark>" in html.lower()
@@ -267,6 +271,7 @@ def test_admin_edits_update_the_search_text(admin_client: Client, loaded_site: N
         "status": question.status,
         "order": question.order,
         "answer": "Not yet: only a numbatish answer.",
+        **REVIEWED,
     }
     assert admin_client.post(f"/admin/faq/question/{question.pk}/change/", form).status_code == 302
     assert urls(search("numbatish")) == ["/faq/#is-ivmt-proven"]
@@ -277,6 +282,7 @@ def test_admin_edits_update_the_search_text(admin_client: Client, loaded_site: N
         "slug": term.slug,
         "definition": "A bilbyish reaction.",
         "aliases": '["potoroo"]',
+        **REVIEWED,
     }
     assert admin_client.post(f"/admin/articles/glossaryterm/{term.pk}/change/", form).status_code == 302
     assert urls(search("bilbyish")) == ["/glossary/#anaphylaxis"]
@@ -315,7 +321,7 @@ def test_bulk_writes_fill_the_search_text_through_render_stored_fields(loaded_si
     question.answer = "A bulkanswer."
     question.render_stored_fields()
     Question.objects.bulk_update([question], ["answer", "answer_html", "search_text"])
-    term = GlossaryTerm(slug="bulkterm", term="bulkterm", definition="A bulk definition.")
+    term = GlossaryTerm(slug="bulkterm", term="bulkterm", definition="A bulk definition.", **REVIEWED)
     term.render_stored_fields()
     GlossaryTerm.objects.bulk_create([term])
     assert urls(search("bulkanswer")) == ["/faq/#is-ivmt-proven"]

@@ -18,6 +18,7 @@ import pytest
 import redis
 
 from ivmt_site import page_cache
+from tests.conftest import content_title
 from tests.servers import (
     POSTGRES,
     REDIS,
@@ -32,6 +33,8 @@ from tests.servers import (
 )
 
 pytestmark = pytest.mark.servers
+
+SIDE_EFFECTS = content_title("side-effects")
 
 
 @dataclass
@@ -88,7 +91,7 @@ def test_an_admin_save_on_one_server_shows_on_the_other_at_once(site: Site, serv
     servers += [one, two]
     reader = Browser(two)
     before = reader.get("/side-effects/")
-    assert before.status == 200 and "Side effects of IVMT" in before.body
+    assert before.status == 200 and SIDE_EFFECTS in before.body
     assert reader.get("/side-effects/").body == before.body
     assert cached_pages(site), "the page was not stored in Redis"
 
@@ -96,18 +99,18 @@ def test_an_admin_save_on_one_server_shows_on_the_other_at_once(site: Site, serv
     editor.log_in()
     change = f"/admin/articles/article/{site.article_pk('side-effects')}/change/"
     form = form_values(editor.get(change).body)
-    assert form["title"] == "Side effects of IVMT"
-    form["title"] = "Side effects of IVMT (edited on server one)"
+    assert form["title"] == SIDE_EFFECTS
+    form["title"] = f"{SIDE_EFFECTS} (edited on server one)"
     form["_save"] = "Save"
     saved = editor.post(change, form)
     assert saved.status == 302, saved.body[:3000]
 
     after = reader.get("/side-effects/")
-    assert "Side effects of IVMT (edited on server one)" in after.body
+    assert f"{SIDE_EFFECTS} (edited on server one)" in after.body
     assert after.headers["ETag"] != before.headers["ETag"]
     # and every other page's navigation too, on both servers
-    assert "Side effects of IVMT (edited on server one)" in Browser(two).get("/faq/").body
-    assert "Side effects of IVMT (edited on server one)" in Browser(one).get("/").body
+    assert f"{SIDE_EFFECTS} (edited on server one)" in Browser(two).get("/faq/").body
+    assert f"{SIDE_EFFECTS} (edited on server one)" in Browser(one).get("/").body
 
 
 def test_loadcontent_shows_on_every_server_at_once(site: Site, servers: list[Gunicorn]) -> None:

@@ -273,7 +273,9 @@ XSS_VECTORS: list[tuple[str, str]] = [
 
 ALLOWED_ELEMENTS: frozenset[str] = frozenset(
     "p h2 h3 h4 ul ol li a strong em code pre blockquote table thead tbody tr th td hr br sup abbr "
-    "div span details summary dfn".split()
+    "div span details summary dfn figure figcaption".split()
+    # Pictures: SVG drawn from shapes and text only (nothing that links, loads, animates or scripts).
+    + "svg g title desc rect circle ellipse line path polyline polygon text tspan".split()
 )
 ALLOWED_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto", "tel"})
 RESERVED_IDS: frozenset[str] = frozenset({"disclaimer", "references", "main", "content"})
@@ -305,7 +307,8 @@ _CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 # Markup that must not appear literally; escaped text ("&lt;script") never matches.
 _RAW_DANGEROUS = re.compile(
-    r"<\s*/?\s*(script|iframe|frame|object|embed|svg|math|style|base|meta|link|form|template|noscript)\b",
+    r"<\s*/?\s*(script|iframe|frame|object|embed|math|style|base|meta|link|form|template|noscript"
+    r"|foreignobject|use|image|animate\w*|set|feimage)\b",
     re.IGNORECASE,
 )
 

@@ -1,0 +1,55 @@
+"""Shared blocks: content written once and shown on many pages, such as an emergency care card.
+
+A page body uses a block with a line of its own:
+
+    {{ block drip-emergency }}
+
+Before citations and Markdown, each such line is replaced by the block's Markdown, so a block's citations
+join the page's own reference list and its care cards render as the page's do. Changing a block changes
+every page that uses it (the pages are rendered again). A block cannot use another block.
+"""
+
+import re
+from collections.abc import Container, Mapping
+
+BLOCK_LINE = re.compile(r"^\{\{\s*block\s+(\S+?)\s*\}\}[ \t]*$", re.MULTILINE)
+# A line that looks meant as a block but is not written as one: reported rather than shown as typed.
+_ALMOST_BLOCK = re.compile(r"^\s*\{\{.*\}\}\s*$|^\s*\{\{\s*block\b")
+BLOCK_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SYNTAX = "{{ block name }}"
+
+
+def blocks_used(text: str) -> list[str]:
+    """The names of the blocks `text` uses, each once, in order of first use."""
+    return list(dict.fromkeys(BLOCK_LINE.findall(text)))
+
+
+def expand_blocks(text: str, blocks: Mapping[str, str]) -> str:
+    """`text` with each block line replaced by that block's Markdown. A name that is not a block (the
+    loader and the admin refuse those before saving) is replaced by nothing."""
+
+    def replace(match: re.Match[str]) -> str:
+        return blocks.get(match.group(1), "").strip("\n")
+
+    return BLOCK_LINE.sub(replace, text)
+
+
+def block_problems(text: str, known: Container[str], *, in_block: bool = False) -> list[tuple[int, str]]:
+    """(line, problem) for each block line that is unknown or mistyped; in a block's own body, for any
+    block line at all (a block cannot use another)."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = BLOCK_LINE.match(line)
+        if match is None:
+            if _ALMOST_BLOCK.match(line):
+                written = line.strip()
+                problems.append(
+                    (number, f"write a shared block alone on a line, as {SYNTAX}, not {written!r}")
+                )
+            continue
+        name = match.group(1)
+        if in_block:
+            problems.append((number, f"a shared block cannot use another block ({name!r})"))
+        elif name not in known:
+            problems.append((number, f"uses the shared block {name!r}, which does not exist"))
+    return problems
