@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -117,6 +118,13 @@ class Reference(LoadedFromFile):
         if self.details[0].isdigit():
             return f"{year};{self.details}"
         return f"{year} {self.details}" if not self.year else f"{year}. {self.details}"  # "n.d." has its dot
+
+    @property
+    def link_label(self) -> str:
+        """The link's text in a reference list: the site it opens (the full address is printed on paper by
+        the print stylesheet). Whole addresses, repeated for every source, would take a page over its weight
+        budget."""
+        return urlsplit(self.url).netloc.removeprefix("www.")
 
     @classmethod
     def known_keys(cls) -> set[str]:

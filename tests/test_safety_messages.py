@@ -134,3 +134,9 @@ def test_every_topic_page_has_a_picture_with_a_text_alternative(client: Client, 
             assert "<figcaption>" in figure, article.slug
         pictures = "".join(re.findall(r"<svg.*?</svg>", html, re.S)).encode()
         assert len(gzip.compress(pictures, 6)) <= PICTURE_BUDGET, article.slug
+
+
+def test_a_reference_links_to_its_source_by_the_site_it_opens(client: Client, loaded_site: None) -> None:
+    reference = Reference.objects.get(key="ali2009")
+    html = client.get("/does-it-work/").content.decode()
+    assert f'<a href="{reference.url}" rel="noopener noreferrer">doi.org</a>' in html
