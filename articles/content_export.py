@@ -49,8 +49,8 @@ from articles.content_files import (
 )
 from articles.fingerprints import fingerprint
 from articles.models import Article, Disclaimer, GlossaryTerm, LoadedFromFile, Reference, SharedBlock
+from articles.rendering.renderer import normalize_source
 from faq.models import Category, Question
-from ivmt_site.rendering import normalize_source
 
 # The comment lines at the top of each list file. They live here rather than being copied from the file on
 # disk so that an export into an empty folder (--output) is byte-identical to content/.

@@ -20,9 +20,7 @@ import frontmatter
 import yaml
 from django.utils.text import slugify
 
-from articles import bodies
 from articles.change_log import newest_first
-from articles.citations import link_citations
 from articles.models import (
     ABOUT_SLUG,
     HOME_SLUG,
@@ -37,11 +35,13 @@ from articles.models import (
     Status,
 )
 from articles.page_rules import MAIN_MESSAGE_MISSING, topic_page_problems
-from articles.pictures import picture_problems
-from articles.shared_blocks import block_problems
+from articles.rendering import bodies
+from articles.rendering.care_cards import card_problems
+from articles.rendering.citations import link_citations
+from articles.rendering.pictures import picture_problems
+from articles.rendering.renderer import normalize_source
+from articles.rendering.shared_blocks import block_problems
 from faq.models import Category, Question
-from ivmt_site.care_cards import card_problems
-from ivmt_site.rendering import normalize_source
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Paths the site itself serves: an article with one of these slugs would be unreachable or shadow them.

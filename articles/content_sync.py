@@ -26,12 +26,12 @@ from typing import Any
 import reversion
 from django.db import transaction
 
-from articles.bodies import BodyJob, render_stored_bodies
 from articles.content_files import ContentError, ContentSet, Entry, StoredHtml
 from articles.fingerprints import fingerprint
 from articles.models import Article, GlossaryTerm, LoadedFromFile, Reference, RenderedBody, SharedBlock
+from articles.rendering.bodies import BodyJob, render_stored_bodies
+from articles.rendering.renderer import normalize_source
 from faq.models import Question
-from ivmt_site.rendering import normalize_source
 
 BODY_MODELS: tuple[type[RenderedBody], ...] = (Article, Question)
 # Rows per INSERT when pages are created in bulk.

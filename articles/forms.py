@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 
 from articles.change_log import ChangeLogField
-from articles.citations import link_citations
 from articles.models import (
     ABOUT_SLUG,
     HOME_SLUG,
@@ -16,9 +15,10 @@ from articles.models import (
     SharedBlock,
 )
 from articles.page_rules import MAIN_MESSAGE_MISSING, topic_page_problems
-from articles.pictures import picture_problems
-from articles.shared_blocks import block_problems
-from ivmt_site.care_cards import card_problems
+from articles.rendering.care_cards import card_problems
+from articles.rendering.citations import link_citations
+from articles.rendering.pictures import picture_problems
+from articles.rendering.shared_blocks import block_problems
 
 
 def body_problems(text: str, *, topic_page: bool, in_block: bool = False) -> list[str]:

@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from markdownx.models import MarkdownxField
 
-from articles.bodies import NO_BLOCKS, BodyJob, BodyRendering, render_body, render_stored_body
 from articles.fingerprints import fingerprint
-from articles.glossary_links import TermMatcher
+from articles.rendering.bodies import NO_BLOCKS, BodyJob, BodyRendering, render_body, render_stored_body
+from articles.rendering.glossary_links import TermMatcher
+from articles.rendering.renderer import normalize_source
+from articles.rendering.shared_blocks import blocks_used
 from articles.search_text import glossary_search_text, page_search_text
-from articles.shared_blocks import blocks_used
-from ivmt_site.rendering import normalize_source
 
 HOME_SLUG = "home"
 ABOUT_SLUG = "about"
@@ -505,8 +505,8 @@ class PageRevision(ProposedChange):
 
 
 class SharedBlock(LoadedFromFile, RenderedBody):
-    """Content written once and shown on every page that uses it (articles.shared_blocks), such as the
-    emergency card for reactions to the drip, or a picture. Saving one renders those pages again."""
+    """Content written once and shown on every page that uses it (articles.rendering.shared_blocks), such as
+    the emergency card for reactions to the drip, or a picture. Saving one renders those pages again."""
 
     USES_BLOCKS = False
     CONTENT_FIELDS = ("title", "body")

@@ -7,8 +7,8 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from articles.models import BODY_HELP, LoadedFromFile, ProposedChange, RenderedBody, Reviewed, Status
+from articles.rendering.renderer import normalize_source
 from articles.search_text import answer_search_text
-from ivmt_site.rendering import normalize_source
 
 
 class Category(LoadedFromFile):

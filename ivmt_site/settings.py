@@ -239,7 +239,7 @@ CONTENT_DIR = BASE_DIR / "content"
 
 # django-markdownx: its preview goes through the one sanitizing renderer, and its two endpoints are served
 # by ivmt_site.editor_views (staff only; uploads refused) at these paths instead of markdownx.urls.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.bodies.render_preview"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.rendering.bodies.render_preview"
 MARKDOWNX_URLS_PATH = "/editor/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/editor/upload/"
 

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from ivmt_site.care_cards import card_problems
-from ivmt_site.rendering import render_markdown
+from articles.rendering.care_cards import card_problems
+from articles.rendering.renderer import render_markdown
 from tests.xss_corpus import assert_neutralised
 
 pytestmark = pytest.mark.django_db

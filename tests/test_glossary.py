@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from articles.glossary_links import TermMatcher, link_glossary_terms
 from articles.models import Article, GlossaryTerm
+from articles.rendering.glossary_links import TermMatcher, link_glossary_terms
 from tests.conftest import GLOSSARY_REVIEW_DATES
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from reversion.models import Version
 
-from articles import bodies
 from articles.content_files import read_content
 from articles.content_sync import Decision, Outcome, again, decide
 from articles.models import Article, Disclaimer, Reference
+from articles.rendering import bodies
 from faq.models import Question
 from tests.conftest import TOPIC_BODY, article_file, database_snapshot, question_file
 

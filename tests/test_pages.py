@@ -138,7 +138,7 @@ def test_pages_render_stored_html_without_markdown_work(
     def fail(*args: object, **kwargs: object) -> str:
         raise AssertionError("a page view rendered Markdown")
 
-    monkeypatch.setattr("ivmt_site.rendering.render_markdown", fail)
-    monkeypatch.setattr("articles.bodies.render_markdown", fail)
+    monkeypatch.setattr("articles.rendering.renderer.render_markdown", fail)
+    monkeypatch.setattr("articles.rendering.bodies.render_markdown", fail)
     for path in PAGES:
         assert client.get(path).status_code == 200

@@ -3,9 +3,9 @@
 import pytest
 
 from articles.models import Article, SharedBlock
-from articles.readability import page_readability
+from articles.rendering.readability import page_readability
+from articles.rendering.renderer import render_markdown
 from faq.models import Question
-from ivmt_site.rendering import render_markdown
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.test import Client
 
-from articles.citations import link_citations
 from articles.models import Article, Reference
+from articles.rendering.citations import link_citations
 from faq.models import Question
 
 pytestmark = pytest.mark.django_db

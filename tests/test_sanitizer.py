@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from articles.models import Article
-from ivmt_site.rendering import render_markdown
+from articles.rendering.renderer import render_markdown
 from tests.conftest import TOPIC_BODY, article_admin_form, article_file
 from tests.xss_corpus import XSS_VECTORS, assert_neutralised
 

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from articles.models import Article, SharedBlock
-from articles.shared_blocks import block_problems, blocks_used, expand_blocks
+from articles.rendering.shared_blocks import block_problems, blocks_used, expand_blocks
 from faq.models import Question
 from tests.conftest import article_file, database_snapshot, question_file
 

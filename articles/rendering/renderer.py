@@ -14,7 +14,7 @@ import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
 
-from ivmt_site.care_cards import CARD_CLASSES, VISUALLY_HIDDEN, CareCardExtension
+from articles.rendering.care_cards import CARD_CLASSES, VISUALLY_HIDDEN, CareCardExtension
 
 ALLOWED_TAGS = frozenset(
     {
@@ -73,7 +73,8 @@ _SVG_ATTRIBUTES: dict[str, re.Pattern[str]] = {
     "transform": _TRANSFORM,
     "text-anchor": re.compile(r"^(?:start|middle|end)$"),
     "role": re.compile(r"^img$"),
-    "aria-label": re.compile(r"^[^<>]{1,1000}$"),  # articles.pictures refuses a longer one before saving
+    # articles.rendering.pictures refuses a longer label before saving, naming the line.
+    "aria-label": re.compile(r"^[^<>]{1,1000}$"),
     "aria-hidden": re.compile(r"^true$"),
 }
 

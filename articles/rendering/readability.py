@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import textstat
 
-from ivmt_site.care_cards import VISUALLY_HIDDEN
+from articles.rendering.care_cards import VISUALLY_HIDDEN
 
 BLOCKS = frozenset(
     {"p", "li", "h1", "h2", "h3", "h4", "td", "th", "blockquote", "div", "dt", "dd", "summary"}

@@ -11,11 +11,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
-from articles.citations import link_citations
-from articles.glossary_links import TermMatcher, link_glossary_terms
-from articles.readability import PageReadability, page_readability
-from articles.shared_blocks import expand_blocks
-from ivmt_site.rendering import render_markdown
+from articles.rendering.citations import link_citations
+from articles.rendering.glossary_links import TermMatcher, link_glossary_terms
+from articles.rendering.readability import PageReadability, page_readability
+from articles.rendering.renderer import render_markdown
+from articles.rendering.shared_blocks import expand_blocks
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,8 @@ def render_body(
     anchor_prefix: str = "ref-",
     blocks: Mapping[str, str] = NO_BLOCKS,
 ) -> RenderedBody:
-    """`text` with its shared blocks put in (see articles.shared_blocks), citations numbered, rendered and
-    sanitized. `blocks` maps each shared block's name to its Markdown."""
+    """`text` with its shared blocks put in (see articles.rendering.shared_blocks), citations numbered,
+    rendered and sanitized. `blocks` maps each shared block's name to its Markdown."""
     cited = link_citations(expand_blocks(text, blocks), known_keys, anchor_prefix=anchor_prefix)
     return RenderedBody(html=render_markdown(cited.markdown), reference_keys=cited.keys)
 
