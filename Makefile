@@ -57,9 +57,11 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
+# ruff, and the import contracts in pyproject.toml ([tool.importlinter]): dependencies point one way, down.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # Django's own checks and a guard against model changes without a migration.
 check: install

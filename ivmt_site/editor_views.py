@@ -8,7 +8,7 @@ are turned off (the site's pages are text).
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
-from articles.rendering.bodies import render_preview
+from articles.editor_preview import preview_html
 
 MAX_PREVIEW_CHARACTERS = 200_000
 
@@ -28,7 +28,7 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("Missing 'content'.", content_type="text/plain")
     if len(content) > MAX_PREVIEW_CHARACTERS:
         return HttpResponseBadRequest("Text too long to preview.", content_type="text/plain")
-    return HttpResponse(render_preview(content))
+    return HttpResponse(preview_html(content))
 
 
 @require_POST

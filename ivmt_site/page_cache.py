@@ -279,3 +279,10 @@ class PageCacheMiddleware:
 def on_content_saved(**_: Any) -> None:
     """Receiver of post_save and post_delete for every model in articles.apps.CONTENT_MODELS."""
     content_changed()
+
+
+def on_content_loaded(**_: Any) -> bool:
+    """Receiver of articles.signals.content_loaded: drops every cached page; False when the change could not
+    reach the cache (loadcontent then warns that old pages may be served for a while)."""
+    content_changed()
+    return not change_unannounced()

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "axes",
     "articles",
     "faq",
+    "ivmt_site.apps.SiteConfig",  # connects the page cache to content changes (after the apps it listens to)
 ]
 
 MIDDLEWARE = [
@@ -239,7 +240,7 @@ CONTENT_DIR = BASE_DIR / "content"
 
 # django-markdownx: its preview goes through the one sanitizing renderer, and its two endpoints are served
 # by ivmt_site.editor_views (staff only; uploads refused) at these paths instead of markdownx.urls.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.rendering.bodies.render_preview"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.editor_preview.preview_html"
 MARKDOWNX_URLS_PATH = "/editor/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/editor/upload/"
 

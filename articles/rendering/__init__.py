@@ -8,5 +8,5 @@
 - `readability`: reading grades measured on the rendered HTML.
 - `bodies`: the whole pipeline for one stored body, and rendering many at once across processes.
 
-Nothing here writes to the database; `bodies.render_preview` reads references and blocks for the preview.
+Nothing here touches the database or imports the models: callers pass in the references and blocks to use.
 """

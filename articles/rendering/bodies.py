@@ -131,10 +131,3 @@ def render_stored_bodies(
 ) -> list[BodyRendering]:
     render = partial(render_stored_body, known_keys=known_keys, matchers=matchers, blocks=blocks)
     return map_in_processes(render, jobs, parallel=parallel)
-
-
-def render_preview(text: str) -> str:
-    """django-markdownx's MARKDOWNX_MARKDOWNIFY_FUNCTION: the editor preview, through the same renderer."""
-    from articles.models import Reference, SharedBlock  # the models import this module
-
-    return render_body(text, Reference.known_keys(), blocks=SharedBlock.sources()).html

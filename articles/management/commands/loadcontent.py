@@ -16,7 +16,7 @@ from articles.content_sync import (
     stored_html,
     sync_content,
 )
-from ivmt_site.page_cache import change_unannounced, content_changed
+from articles.signals import content_loaded
 
 
 class Command(BaseCommand):
@@ -59,8 +59,8 @@ class Command(BaseCommand):
             ) from None
         if report.written:
             # Saves already drop the cached pages (signals); this also covers rows written in bulk.
-            content_changed()
-            if change_unannounced():
+            answers = content_loaded.send(sender=self.__class__)
+            if any(answer is False for _, answer in answers):
                 self.stderr.write(
                     "warning: the cache (Redis) could not be reached to drop the cached pages. Pages cached "
                     f"before this load may be served for up to {settings.PAGE_CACHE_TIMEOUT // 60} minutes, "
