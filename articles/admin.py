@@ -7,7 +7,7 @@ from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 
 from articles.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
-from articles.content_sync import BODY_MODELS, rerender_bodies
+from articles.content_sync import bodies_using, rerender_bodies
 from articles.forms import ArticleForm, PageRevisionForm, SharedBlockForm
 from articles.models import (
     Article,
@@ -108,12 +108,7 @@ class GlossaryTermAdmin(VersionAdmin):
 
 def pages_using(block: SharedBlock) -> list[str]:
     """The pages and answers whose body uses `block`, by title or question."""
-    return [
-        str(record)
-        for model in BODY_MODELS
-        for record in model.objects.all()
-        if block.slug in record.shared_blocks
-    ]
+    return [str(record) for record in bodies_using({block.slug})]
 
 
 @admin.register(SharedBlock)

@@ -426,7 +426,7 @@ def file_body_problems(
     articles.forms.body_problems)."""
     assert entry.body_field is not None
     body = entry.values[entry.body_field]
-    in_block = entry.model is SharedBlock
+    in_block = not entry.model.USES_BLOCKS
     errors = [
         ContentError(entry.path, problem, line=entry.file_line(line))
         for line, problem in [

@@ -319,6 +319,16 @@ def sync_content(
     return report
 
 
+def bodies_using(blocks: set[str] | None) -> list[RenderedBody]:
+    """Every page and answer whose body uses one of `blocks` (all of them when `blocks` is None)."""
+    return [
+        record
+        for model in BODY_MODELS
+        for record in model.objects.all()
+        if blocks is None or blocks.intersection(record.shared_blocks)
+    ]
+
+
 def rerender_bodies(
     skip: set[tuple[type, str]] = frozenset(),
     *,
@@ -332,10 +342,8 @@ def rerender_bodies(
     """
     records: list[RenderedBody] = [
         record
-        for model in BODY_MODELS
-        for record in model.objects.all()
-        if (model, getattr(record, model.KEY_FIELD)) not in skip
-        and (using_blocks is None or using_blocks.intersection(record.shared_blocks))
+        for record in bodies_using(using_blocks)
+        if (type(record), getattr(record, record.KEY_FIELD)) not in skip
     ]
     jobs = [
         BodyJob(

@@ -21,6 +21,11 @@ from articles.rendering.pictures import picture_problems
 from articles.rendering.shared_blocks import block_problems
 
 
+def as_sentence(problem: str) -> str:
+    """A loader problem ("a topic page must ...") as the admin shows it: a capitalised sentence."""
+    return problem[0].upper() + problem[1:] + "."
+
+
 def body_problems(text: str, *, topic_page: bool, in_block: bool = False) -> list[str]:
     problems = [
         f"Line {miss.line}: [@{miss.key}] is not a reference. Add it under References first."
@@ -34,22 +39,27 @@ def body_problems(text: str, *, topic_page: bool, in_block: bool = False) -> lis
     ]
     problems += [f"Line {line}: {problem}" for line, problem in numbered]
     if topic_page:
-        problems += [problem[0].upper() + problem[1:] + "." for problem in topic_page_problems(text)]
+        problems += [as_sentence(problem) for problem in topic_page_problems(text)]
     return problems
 
 
 def require_main_message(form: "CitingBodyForm") -> None:
     """A topic page's form (the page's, or changes proposed to it) refuses an empty main message."""
     if form.is_topic_page() and not (form.cleaned_data.get("main_message") or "").strip():
-        form.add_error("main_message", MAIN_MESSAGE_MISSING[0].upper() + MAIN_MESSAGE_MISSING[1:] + ".")
+        form.add_error("main_message", as_sentence(MAIN_MESSAGE_MISSING))
 
 
 class CitingBodyForm(forms.ModelForm):
-    """A ModelForm whose Markdown field (`body_field`) may cite references, hold care cards and use shared
-    blocks."""
+    """A ModelForm for a record whose Markdown field may cite references, hold care cards and use shared
+    blocks (unless it is a shared block itself)."""
 
-    body_field = "body"
-    in_block = False  # a shared block's own form: its body may not use blocks
+    def body_model(self) -> type[RenderedBody]:
+        """The model whose Markdown body this form edits: its SOURCE_FIELD and USES_BLOCKS apply."""
+        return self._meta.model
+
+    @property
+    def body_field(self) -> str:
+        return self.body_model().SOURCE_FIELD
 
     def is_topic_page(self) -> bool:
         return False
@@ -61,7 +71,7 @@ class CitingBodyForm(forms.ModelForm):
             problems = body_problems(
                 text.replace("\r\n", "\n"),
                 topic_page=self.is_topic_page(),
-                in_block=self.in_block,
+                in_block=not self.body_model().USES_BLOCKS,
             )
             if problems:
                 self.add_error(self.body_field, problems)
@@ -88,8 +98,6 @@ class ArticleForm(CitingBodyForm):
 
 
 class SharedBlockForm(CitingBodyForm):
-    in_block = True
-
     class Meta:
         model = SharedBlock
         fields = "__all__"
@@ -107,9 +115,11 @@ class ProposedChangeForm(CitingBodyForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model = self._meta.model
-        self.body_field = model.live_model().SOURCE_FIELD
         if model.LIVE_FIELD in self.fields:
             self.fields[model.LIVE_FIELD].queryset = model.live_model().objects.published()
+
+    def body_model(self) -> type[RenderedBody]:
+        return self._meta.model.live_model()
 
     def live(self) -> RenderedBody | None:
         if self.instance.pk:

@@ -10,10 +10,6 @@ from articles.forms import CitingBodyForm, ProposedChangeForm
 from faq.models import AnswerRevision, Category, Question
 
 
-class QuestionForm(CitingBodyForm):
-    body_field = "answer"
-
-
 class AnswerRevisionForm(ProposedChangeForm):
     class Meta:
         model = AnswerRevision
@@ -29,7 +25,7 @@ class CategoryAdmin(VersionAdmin):
 @admin.register(Question)
 class QuestionAdmin(PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
     publish_permission = "faq.publish_question"
-    form = QuestionForm
+    form = CitingBodyForm  # the admin sets its model to Question
     list_display = ["question", "category", "status", "order", "reading_grade", "next_review_due", "updated"]
     list_filter = ["status", "category"]
     search_fields = ["question", "answer"]
