@@ -6,8 +6,7 @@ from django.utils.text import Truncator
 from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 
-from articles.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
-from articles.content_sync import bodies_using, rerender_bodies
+from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
 from articles.forms import ArticleForm, PageRevisionForm, SharedBlockForm
 from articles.models import (
     Article,
@@ -19,6 +18,7 @@ from articles.models import (
     Reference,
     SharedBlock,
 )
+from articles.rerendering import bodies_using, rerender_bodies
 
 READABILITY_FIELDS = ["reading_grade", "smog_index", "key_points_grade", "care_card_grade"]
 

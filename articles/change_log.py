@@ -1,12 +1,50 @@
 """The public change log as editors type it in the admin: one line per change, `YYYY-MM-DD: what changed`."""
 
+import re
 from datetime import date
+from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+MAX_SUMMARY_LENGTH = 200
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def newest_first(changes: list[dict[str, str]]) -> bool:
     return [c["date"] for c in changes] == sorted((c["date"] for c in changes), reverse=True)
+
+
+def validate_change_log(value: Any) -> None:
+    """The stored change log: [{date: "YYYY-MM-DD", summary}, ...], at least one entry, newest first. The
+    model validates with this, so the loader and the admin apply the same rules."""
+    if not isinstance(value, list) or not value:
+        raise ValidationError("must be a list with at least one {date, summary} entry")
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, dict) or set(item) != {"date", "summary"}:
+            raise ValidationError(f"entry {number} must have exactly the keys 'date' and 'summary'")
+        day, summary = item["date"], item["summary"]
+        if not isinstance(day, str) or not _ISO_DATE.fullmatch(day) or not is_real_date(day):
+            raise ValidationError(
+                f"entry {number}: 'date' must be a real date written YYYY-MM-DD, not {day!r}"
+            )
+        if not isinstance(summary, str) or not summary.strip():
+            raise ValidationError(f"entry {number}: 'summary' must say what changed")
+        if len(summary) > MAX_SUMMARY_LENGTH:
+            raise ValidationError(
+                f"entry {number}: 'summary' is {len(summary)} characters long; "
+                f"the limit is {MAX_SUMMARY_LENGTH}"
+            )
+    if not newest_first(value):
+        raise ValidationError("entries must be newest first")
+
+
+def is_real_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def format_change_log(changes: list[dict[str, str]]) -> str:

@@ -22,7 +22,7 @@ def site_frame(request: HttpRequest) -> dict[str, object]:
         return {"nav_topics": [], "nav_about": None, "disclaimer": None, "theme": theme}
     return {
         "theme": theme,
-        "nav_topics": [article for article in articles if article.slug not in {ABOUT_SLUG, "home"}],
+        "nav_topics": [article for article in articles if article.is_topic],
         "nav_about": next((article for article in articles if article.slug == ABOUT_SLUG), None),
         "disclaimer": disclaimer,
     }

@@ -5,48 +5,8 @@ from typing import Any
 from django import forms
 
 from articles.change_log import ChangeLogField
-from articles.models import (
-    ABOUT_SLUG,
-    HOME_SLUG,
-    Article,
-    PageRevision,
-    Reference,
-    RenderedBody,
-    SharedBlock,
-)
-from articles.page_rules import MAIN_MESSAGE_MISSING, topic_page_problems
-from articles.rendering.care_cards import card_problems
-from articles.rendering.citations import link_citations
-from articles.rendering.pictures import picture_problems
-from articles.rendering.shared_blocks import block_problems
-
-
-def as_sentence(problem: str) -> str:
-    """A loader problem ("a topic page must ...") as the admin shows it: a capitalised sentence."""
-    return problem[0].upper() + problem[1:] + "."
-
-
-def body_problems(text: str, *, topic_page: bool, in_block: bool = False) -> list[str]:
-    problems = [
-        f"Line {miss.line}: [@{miss.key}] is not a reference. Add it under References first."
-        for miss in link_citations(text, Reference.known_keys()).unknown
-    ]
-    known_blocks = set() if in_block else set(SharedBlock.objects.values_list("slug", flat=True))
-    numbered = [
-        *card_problems(text),
-        *picture_problems(text),
-        *block_problems(text, known_blocks, in_block=in_block),
-    ]
-    problems += [f"Line {line}: {problem}" for line, problem in numbered]
-    if topic_page:
-        problems += [as_sentence(problem) for problem in topic_page_problems(text)]
-    return problems
-
-
-def require_main_message(form: "CitingBodyForm") -> None:
-    """A topic page's form (the page's, or changes proposed to it) refuses an empty main message."""
-    if form.is_topic_page() and not (form.cleaned_data.get("main_message") or "").strip():
-        form.add_error("main_message", as_sentence(MAIN_MESSAGE_MISSING))
+from articles.editorial.body_checks import live_body_problems
+from articles.models import Article, PageRevision, RenderedBody, SharedBlock
 
 
 class CitingBodyForm(forms.ModelForm):
@@ -61,18 +21,16 @@ class CitingBodyForm(forms.ModelForm):
     def body_field(self) -> str:
         return self.body_model().SOURCE_FIELD
 
-    def is_topic_page(self) -> bool:
-        return False
+    def body_key(self) -> str | None:
+        """The key of the record whose body this is (None when it is not known yet)."""
+        key_field = self.body_model().KEY_FIELD
+        return getattr(self.instance, key_field) if self.instance.pk else self.cleaned_data.get(key_field)
 
     def clean(self) -> dict:
         cleaned = super().clean()
         text = cleaned.get(self.body_field)
         if text:
-            problems = body_problems(
-                text.replace("\r\n", "\n"),
-                topic_page=self.is_topic_page(),
-                in_block=not self.body_model().USES_BLOCKS,
-            )
+            problems = live_body_problems(text, model=self.body_model(), key=self.body_key())
             if problems:
                 self.add_error(self.body_field, problems)
         return cleaned
@@ -86,15 +44,6 @@ class ArticleForm(CitingBodyForm):
     class Meta:
         model = Article
         fields = "__all__"
-
-    def is_topic_page(self) -> bool:
-        slug = self.instance.slug if self.instance.pk else self.cleaned_data.get("slug")
-        return slug not in {HOME_SLUG, ABOUT_SLUG}
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        require_main_message(self)
-        return cleaned
 
 
 class SharedBlockForm(CitingBodyForm):
@@ -126,9 +75,9 @@ class ProposedChangeForm(CitingBodyForm):
             return self.instance.live
         return self.cleaned_data.get(self._meta.model.LIVE_FIELD)
 
-    def is_topic_page(self) -> bool:
+    def body_key(self) -> str | None:
         live = self.live()
-        return live is not None and live.is_topic
+        return live.content_key if live is not None else None
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -154,8 +103,3 @@ class PageRevisionForm(ProposedChangeForm):
     class Meta:
         model = PageRevision
         fields = ["article", "title", "summary", "main_message", "body", "change_note", "status"]
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        require_main_message(self)
-        return cleaned

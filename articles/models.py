@@ -8,20 +8,46 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.html import strip_tags
 from markdownx.models import MarkdownxField
 
+from articles.change_log import validate_change_log
 from articles.fingerprints import fingerprint
 from articles.rendering.bodies import NO_BLOCKS, BodyJob, BodyRendering, render_body, render_stored_body
 from articles.rendering.glossary_links import TermMatcher
 from articles.rendering.renderer import normalize_source
 from articles.rendering.shared_blocks import blocks_used
-from articles.search_text import glossary_search_text, page_search_text
+from articles.search_text import (
+    SearchableQuerySet,
+    glossary_search_text,
+    page_search_text,
+    search_vector_field,
+)
 
 HOME_SLUG = "home"
 ABOUT_SLUG = "about"
+# The articles that are not topic pages: they keep no topic page's shape and have no main message.
+NOT_TOPICS = frozenset({HOME_SLUG, ABOUT_SLUG})
+# A record's key is its file name (or its anchor): lowercase words joined by single hyphens.
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+validate_content_slug = RegexValidator(
+    SLUG_PATTERN, "must be lowercase letters, digits and hyphens", code="invalid_slug"
+)
+MAIN_MESSAGE_MISSING = "is required on a topic page: the one thing a reader should take away, in one sentence"
+
+
+def require_main_message(is_topic: bool, main_message: str) -> None:
+    """A topic page, and changes proposed to one, must have a main message."""
+    if is_topic and not main_message.strip():
+        raise ValidationError({"main_message": MAIN_MESSAGE_MISSING})
+
+
+# Where a record sits in its list (navigation, FAQ groups).
+ORDER_VALIDATORS = [MaxValueValidator(999)]
 BODY_HELP = (
     "Markdown. Cite references with [@key]; link pages with /slug/; "
     "put in a shared block with a line {{ block name }}."
@@ -37,7 +63,11 @@ class Status(models.TextChoices):
 
 
 class LoadedFromFile(models.Model):
-    """A record that `loadcontent` keeps in step with one content file without overwriting admin edits."""
+    """A record that `loadcontent` keeps in step with one content file without overwriting admin edits.
+
+    How its files are laid out, exported and found is declared once per model in the content-kind registry
+    (articles.registry); the model itself says which fields a file sets.
+    """
 
     KEY_FIELD: ClassVar[str] = "slug"
     CONTENT_FIELDS: ClassVar[tuple[str, ...]] = ()
@@ -65,23 +95,33 @@ class LoadedFromFile(models.Model):
     def fingerprint(self) -> str:
         return fingerprint(self.content_values())
 
-    @property
-    def edited_since_load(self) -> bool:
-        return self.fingerprint() != self.loaded_fingerprint
+    @classmethod
+    def url_for(cls, key: str) -> str | None:
+        """The site address of the record keyed `key`: the one place each kind's URL is built (links are
+        checked, search results and sitemaps point, with it). None for a kind readers never visit alone."""
+        return None
+
+    def get_absolute_url(self) -> str | None:
+        return self.url_for(self.content_key)
 
 
 class Reference(LoadedFromFile):
     KEY_FIELD = "key"
     CONTENT_FIELDS = ("authors", "title", "publisher", "year", "details", "url", "link_note")
 
-    key = models.SlugField(max_length=80, unique=True, help_text="Cited in bodies as [@key].")
+    key = models.SlugField(
+        max_length=80, unique=True, validators=[validate_content_slug], help_text="Cited in bodies as [@key]."
+    )
     authors = models.CharField(max_length=500)
     title = models.CharField(
         max_length=500, help_text="In [square brackets] when it describes an untitled source."
     )
     publisher = models.CharField(max_length=300, help_text="Journal or publisher.")
     year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Leave empty for an undated source."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+        help_text="Leave empty for an undated source.",
     )
     details = models.CharField(
         max_length=400,
@@ -91,6 +131,7 @@ class Reference(LoadedFromFile):
     url = models.URLField(
         max_length=500,
         blank=True,
+        validators=[URLValidator(schemes=["https"], message="must be an https:// address")],
         help_text="A link a reader can open: DOI, PubMed, a DailyMed label or the publisher's page.",
     )
     link_note = models.CharField(
@@ -108,6 +149,18 @@ class Reference(LoadedFromFile):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.title}"
+
+    def clean(self) -> None:
+        # The database constraint reference_link_or_reason, in words an editor can act on.
+        if not self.url and not self.link_note:
+            raise ValidationError(
+                {
+                    "url": "is needed: an address a reader can open (DOI, PubMed, DailyMed label, "
+                    "publisher's page) or, where there is none, a 'link_note' saying why"
+                }
+            )
+        if self.url and self.link_note:
+            raise ValidationError({"link_note": "is only for a source without a 'url'"})
 
     @property
     def date_and_details(self) -> str:
@@ -147,6 +200,12 @@ class Reviewed(models.Model):
             )
         ]
 
+    def clean(self) -> None:
+        # The constraint above, checked without the database (the loader checks files with no database).
+        super().clean()
+        if self.last_reviewed and self.next_review_due and self.next_review_due <= self.last_reviewed:
+            raise ValidationError({"next_review_due": "must be after 'last_reviewed'"})
+
 
 @dataclass(frozen=True)
 class ReviewDates:
@@ -161,29 +220,56 @@ def oldest_review(records: models.QuerySet) -> ReviewDates | None:
     return ReviewDates(dates["last"], dates["due"]) if dates["last"] else None
 
 
+MIN_ALIAS_LENGTH = 4
+
+
+def validate_aliases(value: Any) -> None:
+    """A glossary term's other names: a list of words or phrases, each long enough not to match inside other
+    words."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError("must be a list of words or phrases")
+    short = [item for item in value if len(item) < MIN_ALIAS_LENGTH]
+    if short:
+        raise ValidationError(f"{short!r} too short: each must have at least {MIN_ALIAS_LENGTH} letters")
+
+
 class GlossaryTerm(LoadedFromFile, Reviewed):
     """A medical or technical word, explained plainly. Its first use on each page links here."""
 
     CONTENT_FIELDS = ("term", "definition", "aliases", "last_reviewed", "next_review_due")
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[validate_content_slug])
     term = models.CharField(max_length=80, unique=True)
     definition = models.TextField(
-        help_text="Plain text, one or two short sentences (reading grade 6 or lower)."
+        max_length=500, help_text="Plain text, one or two short sentences (reading grade 6 or lower)."
     )
     aliases = models.JSONField(
-        default=list, blank=True, help_text='Other words for it, e.g. ["low blood pressure"].'
+        default=list,
+        blank=True,
+        help_text='Other words for it, e.g. ["low blood pressure"].',
     )
     search_text = models.TextField(
         default="", editable=False, help_text="The plain text site search indexes, derived on save."
     )
+    search_vector = search_vector_field("term")
     updated = models.DateTimeField(auto_now=True)
+
+    objects = SearchableQuerySet.as_manager()
 
     class Meta(Reviewed.Meta):
         ordering = ["term"]
 
     def __str__(self) -> str:
         return self.term
+
+    def clean(self) -> None:
+        # Rules on a JSON field's items live in clean(), not as field validators, so that no migration
+        # imports them.
+        super().clean()
+        try:
+            validate_aliases(self.aliases)
+        except ValidationError as error:
+            raise ValidationError({"aliases": error.messages}) from None
 
     def render_stored_fields(self) -> None:
         """Fill the fields derived from the sources. save() calls this; bulk writes must call it first."""
@@ -193,8 +279,9 @@ class GlossaryTerm(LoadedFromFile, Reviewed):
         self.render_stored_fields()
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self) -> str:
-        return f"{reverse('articles:glossary')}#{self.slug}"
+    @classmethod
+    def url_for(cls, key: str) -> str:
+        return f"{reverse('articles:glossary')}#{key}"
 
     @classmethod
     def matchers(cls) -> list[TermMatcher]:
@@ -267,10 +354,15 @@ class RenderedBody(models.Model):
         """Derive the stored fields from the Markdown source: what save() does before writing."""
         raise NotImplementedError
 
+    @classmethod
+    def is_topic_key(cls, key: str) -> bool:
+        """Whether the record keyed `key` is a topic page: its body keeps a topic page's shape (key points,
+        what is not known) and it has a main message. Models with topic pages decide it here, once."""
+        return False
+
     @property
     def is_topic(self) -> bool:
-        """Whether the body must keep a topic page's shape (key points, what is not known)."""
-        return False
+        return self.is_topic_key(getattr(self, self.KEY_FIELD))
 
     def references(self) -> list[Reference]:
         attached = getattr(self, "_attached_references", None)
@@ -297,13 +389,13 @@ def contents_of(html: str) -> list[dict[str, str]]:
     return [{"id": anchor, "title": strip_tags(title).strip()} for anchor, title in _SECTION.findall(html)]
 
 
-class ArticleQuerySet(models.QuerySet["Article"]):
+class ArticleQuerySet(SearchableQuerySet["Article"]):
     def published(self) -> "ArticleQuerySet":
         return self.filter(status=Status.PUBLISHED)
 
     def topics(self) -> "ArticleQuerySet":
         """The topic pages: every article but the home and about pages."""
-        return self.exclude(slug__in=[HOME_SLUG, ABOUT_SLUG])
+        return self.exclude(slug__in=NOT_TOPICS)
 
 
 class Article(LoadedFromFile, RenderedBody, Reviewed):
@@ -320,7 +412,7 @@ class Article(LoadedFromFile, RenderedBody, Reviewed):
         "body",
     )
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[validate_content_slug])
     title = models.CharField(max_length=120)
     summary = models.CharField(max_length=160, help_text="One sentence; used as the meta description.")
     main_message = models.CharField(
@@ -331,7 +423,9 @@ class Article(LoadedFromFile, RenderedBody, Reviewed):
     )
     body = MarkdownxField(help_text=BODY_HELP)
     body_html = models.TextField(editable=False, help_text="Sanitized HTML rendered from body on save.")
-    order = models.PositiveSmallIntegerField(default=100, help_text="Position in the navigation.")
+    order = models.PositiveSmallIntegerField(
+        default=100, validators=ORDER_VALIDATORS, help_text="Position in the navigation."
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     changes = models.JSONField(
         default=list,
@@ -346,6 +440,7 @@ class Article(LoadedFromFile, RenderedBody, Reviewed):
     search_text = models.TextField(
         default="", editable=False, help_text="The plain text site search indexes, derived on save."
     )
+    search_vector = search_vector_field("title")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -357,6 +452,20 @@ class Article(LoadedFromFile, RenderedBody, Reviewed):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        for name, check in (
+            ("main_message", lambda: require_main_message(self.is_topic, self.main_message)),
+            ("changes", lambda: validate_change_log(self.changes)),
+        ):
+            try:
+                check()
+            except ValidationError as error:
+                errors[name] = error.messages
+        if errors:
+            raise ValidationError(errors)
 
     def render_stored_fields(self) -> None:
         """Fill every field derived from the sources: HTML, citations, reading level, contents, search text.
@@ -373,19 +482,20 @@ class Article(LoadedFromFile, RenderedBody, Reviewed):
         self.render_stored_fields()
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self) -> str:
-        if self.slug == HOME_SLUG:
+    @classmethod
+    def url_for(cls, key: str) -> str:
+        if key == HOME_SLUG:
             return reverse("articles:home")
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return reverse("articles:detail", kwargs={"slug": key})
 
     @property
     def contents_list(self) -> list[dict[str, str]]:
         """Sections to list at the top of a long page (none on a short one)."""
         return self.contents if len(self.contents) >= MIN_SECTIONS_FOR_CONTENTS else []
 
-    @property
-    def is_topic(self) -> bool:
-        return self.slug not in {HOME_SLUG, ABOUT_SLUG}
+    @classmethod
+    def is_topic_key(cls, key: str) -> bool:
+        return key not in NOT_TOPICS
 
     def latest_clinical_review(self) -> "ClinicalReview | None":
         return self.clinical_reviews.first()
@@ -418,10 +528,10 @@ class RevisionStatus(models.TextChoices):
 class ProposedChange(models.Model):
     """Changes proposed to a live page or FAQ answer, kept apart from it.
 
-    Readers keep seeing the live text until a clinical reviewer publishes the changes (articles.revisions);
-    the record's history keeps the text they replace. `based_on` notes which text of the record the changes
-    were written against, so that changes made to it since (a file loaded, other changes published) are never
-    silently overwritten.
+    Readers keep seeing the live text until a clinical reviewer publishes the changes
+    (articles.editorial.publishing); the record's history keeps the text they replace. `based_on` notes which
+    text of the record the changes were written against, so that changes made to it since (a file loaded,
+    other changes published) are never silently overwritten.
     """
 
     LIVE_FIELD: ClassVar[str]  # the foreign key to the live record
@@ -499,6 +609,11 @@ class PageRevision(ProposedChange):
     )
     body = MarkdownxField(help_text=BODY_HELP)
 
+    def clean(self) -> None:
+        super().clean()
+        if self.article_id:
+            require_main_message(self.article.is_topic, self.main_message)
+
     class Meta(ProposedChange.Meta):
         verbose_name = "proposed change to a live page"
         verbose_name_plural = "proposed changes to live pages"
@@ -511,7 +626,12 @@ class SharedBlock(LoadedFromFile, RenderedBody):
     USES_BLOCKS = False
     CONTENT_FIELDS = ("title", "body")
 
-    slug = models.SlugField(max_length=80, unique=True, help_text="Its name in pages: {{ block slug }}.")
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[validate_content_slug],
+        help_text="Its name in pages: {{ block slug }}.",
+    )
     title = models.CharField(
         max_length=120, help_text="What the block is, for editors. Not shown to readers."
     )
@@ -546,6 +666,7 @@ class Disclaimer(LoadedFromFile):
     templates/includes/disclaimer_default.html.
     """
 
+    SOURCE_FIELD = "body"
     CONTENT_FIELDS = ("title", "body")
 
     slug = models.SlugField(max_length=40, unique=True, default="disclaimer", editable=False)
@@ -571,7 +692,7 @@ class Feedback(models.Model):
     """A reader's answer to "Was this page helpful?", with an optional comment.
 
     Nothing here identifies the reader: no address, browser or name is kept. The rate limit works on a
-    keyed hash of the address held only in the cache (articles.feedback_views).
+    keyed hash of the address held only in the cache (articles.feedback.views).
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")

@@ -1,33 +1,63 @@
 """Site search over published pages, published FAQ answers and the glossary.
 
-One interface, `search()`, with a backend per database vendor: PostgreSQL full-text search, or SQLite FTS5.
-Both search the same documents: a record's title and the plain text of its stored, sanitized HTML, which is
-derived when the record is saved (`search_text`, see articles.search_text), so both answer with the same kinds
-of results and the same shape of snippet, and a search parses no HTML.
+One interface, `search()`, over the kinds the content-kind registry marks `Findable` (articles.registry), with
+a backend per database vendor: PostgreSQL full-text search through Django (each model's `objects.search()`,
+articles.search_text), or SQLite FTS5. Both search the same documents: a record's title and the plain text of
+its stored, sanitized HTML, which is derived when the record is saved (`search_text`), so both answer with the
+same kinds of results and the same shape of snippet, and a search parses no HTML.
 
-On PostgreSQL each table has a stored generated tsvector column with a GIN index (migration articles 0008 and
-faq 0004): one query finds the matches through the indexes, ranks them from the stored vectors, and builds
-snippets for the rows shown only. On SQLite (the development database) an FTS5 table is filled from the stored
-text inside the database for each query.
+On PostgreSQL each record stores its search vector with a GIN index (`search_vector`): one query finds each
+kind's best matches through the indexes, ranks them from the stored vectors, and builds snippets for the rows
+shown only. On SQLite (the development database) an FTS5 table is filled from the stored text inside the
+database for each query.
 """
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any
 
-from django.db import connection
+from django.db import connection, models
+from django.db.models.functions import Replace, RowNumber
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, GlossaryTerm, Status
+from articles.registry import searchable_kinds
 from articles.search_text import MARK_END as _MARK_END
 from articles.search_text import MARK_START as _MARK_START
+from articles.search_text import SNIPPET_WORDS as _SNIPPET_WORDS
 from articles.search_text import clean_text as _clean
-from faq.models import Category, Question
 
-__all__ = ["MAX_QUERY_LENGTH", "SearchResult", "fts5_query", "search"]
+__all__ = ["MAX_QUERY_LENGTH", "SearchKind", "SearchResult", "fts5_query", "search", "search_kinds"]
 
-Kind = Literal["page", "faq", "glossary"]
+Kind = str  # a Findable kind's name: "page", "faq", "glossary"
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    """What search needs to know of a kind of record. Its model has a search vector and `objects.search()`
+    (articles.search_text); a result links to the record's get_absolute_url()."""
+
+    name: Kind
+    model: type[models.Model]
+    title_field: str
+    # The rows a reader may find.
+    findable: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] = lambda rows: rows
+
+    def rows(self) -> models.QuerySet[Any]:
+        return self.findable(self.model.objects.all())
+
+
+def search_kinds() -> list[SearchKind]:
+    """The kinds search finds, in the order results of equal rank are listed (each kind's in its model's
+    Meta.ordering), as the registry declares them."""
+    kinds = sorted(searchable_kinds(), key=lambda kind: kind.search.listing_order)
+    return [
+        SearchKind(kind.search.name, kind.model, kind.search.title_field, kind.search.findable)
+        for kind in kinds
+    ]
+
 
 # Longer queries are cut to this many characters before searching: no real question needs more, and it keeps
 # hostile input from costing anything.
@@ -36,7 +66,6 @@ MAX_QUERY_LENGTH = 200
 # Snippets come back from the database with _MARK_START/_MARK_END around matches: private-use characters that
 # never occur in the indexed text or the query (clean_text removes them), swapped for <mark> after escaping.
 _ELLIPSIS = "…"
-_SNIPPET_WORDS = 24
 
 # PostgreSQL's "english" stop words (Snowball's list). The SQLite backend drops them from the query too, so a
 # reader's "can I have it if I am pregnant" finds the same documents on both databases.
@@ -53,10 +82,6 @@ _STOP_WORDS = frozenset(
 
 # Words: letters and digits, as FTS5's unicode61 tokenizer splits them (it treats "_" as a separator).
 _WORD = re.compile(r"[^\W_]+")
-
-# The kinds in the order results of equal rank are listed, and the model behind each.
-_KINDS: dict[int, Kind] = {1: "page", 2: "faq", 3: "glossary"}
-_MODELS = {"page": Article, "faq": Question, "glossary": GlossaryTerm}
 
 
 @dataclass(frozen=True)
@@ -96,7 +121,8 @@ def _normalize_query(query: str) -> str:
 def search(query: str, *, limit: int = 20) -> list[SearchResult]:
     """Published pages, FAQ answers and glossary terms matching `query`, best first. Never raises on input.
 
-    One query on PostgreSQL, five on SQLite, however many documents there are.
+    One query on PostgreSQL, five on SQLite, however many documents there are. Results of equal rank come in
+    the order of search_kinds(), each kind's in its model's Meta.ordering.
     """
     query = _normalize_query(query)
     if not query or limit <= 0:
@@ -106,79 +132,58 @@ def search(query: str, *, limit: int = 20) -> list[SearchResult]:
     return _search_sqlite(query, limit)
 
 
-# Results of equal rank come in the order the site lists documents: pages, then FAQ answers, then glossary
-# terms, each in its model's Meta.ordering (the row id settles what that leaves equal). The rows below carry
-# the sort columns s1, s2, s3 for that.
-_ARTICLE = Article._meta.db_table
-_QUESTION = Question._meta.db_table
-_CATEGORY = Category._meta.db_table
-_GLOSSARY = GlossaryTerm._meta.db_table
-_ORDER = "kind, s1, s2, s3, id"
-
-
 # --- PostgreSQL ---
 
-# The functions are the ones SearchVector, SearchQuery (search_type="websearch", config="english"), SearchRank
-# and SearchHeadline generate; the column they work on, search_vector, is maintained by PostgreSQL and unknown
-# to Django's models (see migration articles 0008). Each WHERE uses that column, so the GIN index finds the
-# matches; only the rows shown get a headline, which is the costly part (it parses the text again).
-_TSQUERY = "websearch_to_tsquery('english', %(query)s)"
-_POSTGRESQL_SQL = f"""
-WITH matches AS (
-    SELECT 1 AS kind, a.id, a."order" AS s1, 0 AS s2, a.title AS s3,
-           -- Normalization 1 (divide by 1 + log of the length), so that, as with bm25 on SQLite, a short
-           -- answer that is about the words is not outranked by a long page that mentions them often.
-           ts_rank(a.search_vector, {_TSQUERY}, 1) AS rank
-    FROM {_ARTICLE} a
-    WHERE a.search_vector @@ {_TSQUERY} AND a.status = %(published)s
-    UNION ALL
-    SELECT 2, q.id, c."order", q."order", q.question, ts_rank(q.search_vector, {_TSQUERY}, 1)
-    FROM {_QUESTION} q JOIN {_CATEGORY} c ON c.id = q.category_id
-    WHERE q.search_vector @@ {_TSQUERY} AND q.status = %(published)s
-    UNION ALL
-    SELECT 3, g.id, 0, 0, g.term, ts_rank(g.search_vector, {_TSQUERY}, 1)
-    FROM {_GLOSSARY} g
-    WHERE g.search_vector @@ {_TSQUERY}
-), shown AS (
-    SELECT * FROM matches ORDER BY rank DESC, {_ORDER} LIMIT %(limit)s
-), picked AS (
-    SELECT shown.*,
-           COALESCE(a.slug, q.slug, g.slug) AS slug,
-           COALESCE(a.title, q.question, g.term) AS title,
-           COALESCE(a.search_text, q.search_text, g.search_text) AS body
-    FROM shown
-    LEFT JOIN {_ARTICLE} a ON shown.kind = 1 AND a.id = shown.id
-    LEFT JOIN {_QUESTION} q ON shown.kind = 2 AND q.id = shown.id
-    LEFT JOIN {_GLOSSARY} g ON shown.kind = 3 AND g.id = shown.id
-)
-SELECT kind, slug, title, body, rank, ts_headline('english', body, {_TSQUERY}, %(options)s)
-FROM picked
-ORDER BY rank DESC, {_ORDER}
-"""
+
+def _listing(number: int, kind: SearchKind) -> models.Func:
+    """Where a row of the `number`th kind is listed among results of equal rank: after the kinds before it,
+    then in its model's Meta.ordering. One row value, ROW(number, ordering fields..., pk), which PostgreSQL
+    compares field by field, so that rows of kinds with different ordering fields sort together."""
+    ordering = kind.model._meta.ordering
+    if not all(isinstance(name, str) and not name.startswith("-") for name in ordering):
+        raise ValueError(f"Search lists {kind.model.__name__} rows by ascending Meta.ordering fields only")
+    return models.Func(models.Value(number), *ordering, "pk", function="ROW", output_field=models.Field())
 
 
-_HEADLINE_OPTIONS = (
-    f"StartSel={_MARK_START}, StopSel={_MARK_END}, MaxWords={_SNIPPET_WORDS}, MinWords=12, MaxFragments=1"
-)
+def _best_matches(query: str, limit: int, kinds: tuple[SearchKind, ...]) -> models.QuerySet[Any]:
+    """Each kind's best `limit` matches for `query`, merged by rank and listing order and cut to `limit`: rows
+    of (kind number, slug, title, rank, headline, search text, listing).
+
+    With the same sort key in every part, PostgreSQL merges the sorted parts as it reads them (Merge Append),
+    so the headline, which it computes after a part's sort, is made for the rows shown only.
+    """
+    parts = [
+        kind.rows()
+        .search(query)
+        .annotate(kind=models.Value(number), listing=_listing(number, kind))
+        .order_by("-rank", "listing")
+        .values_list("kind", "slug", kind.title_field, "rank", "headline", "search_text", "listing")[:limit]
+        for number, kind in enumerate(kinds)
+    ]
+    return parts[0].union(*parts[1:], all=True).order_by("-rank", "listing")[:limit]
+
+
+# Where the reader's words go in the SQL of _best_matches: Django builds the same SQL for every search, and
+# building it takes longer than a search that finds nothing (about 3 ms against 1 at 10,000 pages), so it is
+# built once per limit (and set of kinds) and run with the words put in.
+_WORDS = "<the reader's words>"
+
+
+@functools.lru_cache(maxsize=8)
+def _best_matches_sql(limit: int, kinds: tuple[SearchKind, ...]) -> tuple[str, tuple[Any, ...]]:
+    return _best_matches(_WORDS, limit, kinds).query.sql_with_params()
 
 
 def _search_postgresql(query: str, limit: int) -> list[SearchResult]:
-    # websearch_to_tsquery accepts any text (quotes, "or", "-word", stray operators) without a syntax error;
-    # only NUL is refused by PostgreSQL, and _clean() has removed it.
+    sql, params = _best_matches_sql(limit, tuple(search_kinds()))
     with connection.cursor() as cursor:
-        cursor.execute(
-            _POSTGRESQL_SQL,
-            {
-                "query": query,
-                "published": Status.PUBLISHED.value,
-                "limit": limit,
-                "options": _HEADLINE_OPTIONS,
-            },
-        )
+        # websearch_to_tsquery reads any text without a syntax error; only NUL is refused, and _clean() has
+        # removed it.
+        cursor.execute(sql, [query if param == _WORDS else param for param in params])
         rows = cursor.fetchall()
     return [
-        _result(kind, slug, title, _with_ellipses(snippet, body), float(rank))
-        for kind, slug, title, body, rank, snippet in rows
+        _result(number, slug, title, _with_ellipses(headline, text), rank)
+        for number, slug, title, rank, headline, text, _listing_value in rows
     ]
 
 
@@ -196,11 +201,11 @@ def _with_ellipses(snippet: str, text: str) -> str:
     return snippet
 
 
-def _result(kind: int, slug: str, title: str, snippet: str, rank: float) -> SearchResult:
-    kind_name = _KINDS[kind]
-    url = _MODELS[kind_name](slug=slug).get_absolute_url()
+def _result(number: int, slug: str, title: str, snippet: str, rank: float) -> SearchResult:
+    kind = search_kinds()[number]
+    url = kind.model.url_for(slug)
     return SearchResult(
-        kind=kind_name, title=_clean(title), url=url, snippet_html=_snippet_html(snippet), rank=rank
+        kind=kind.name, title=_clean(title), url=url, snippet_html=_snippet_html(snippet), rank=float(rank)
     )
 
 
@@ -240,32 +245,30 @@ def fts5_query(query: str) -> str:
     return " OR ".join(expressions)
 
 
-def _without_marks(column: str) -> str:
-    # The titles as articles.search_text.clean_text leaves text: without the snippet marker characters.
-    return f"replace(replace({column}, char({ord(_MARK_START)}), ''), char({ord(_MARK_END)}), '')"
-
-
-# The documents a visitor may find, numbered in listing order so that FTS5's rowid settles ties.
-_SQLITE_FILL = f"""
-INSERT INTO {_FTS_TABLE} (rowid, title, body, kind, slug)
-SELECT row_number() OVER (ORDER BY {_ORDER}), title, body, kind, slug FROM (
-    SELECT 1 AS kind, a.id, a."order" AS s1, 0 AS s2, a.title AS s3, a.slug,
-           {_without_marks("a.title")} AS title, a.search_text AS body
-    FROM {_ARTICLE} a WHERE a.status = %s
-    UNION ALL
-    SELECT 2, q.id, c."order", q."order", q.question, q.slug, {_without_marks("q.question")}, q.search_text
-    FROM {_QUESTION} q JOIN {_CATEGORY} c ON c.id = q.category_id WHERE q.status = %s
-    UNION ALL
-    SELECT 3, g.id, 0, 0, g.term, g.slug, {_without_marks("g.term")}, g.search_text
-    FROM {_GLOSSARY} g
-)
-"""
+def _findable_documents() -> tuple[str, list[Any]]:
+    """SQL for every document a visitor may find: its kind, its place in its kind's listing order, slug, title
+    (without the snippet markers, as clean_text leaves the text) and text."""
+    documents = [
+        kind.rows()
+        .annotate(
+            kind=models.Value(number),
+            position=models.Window(RowNumber(), order_by=[*kind.model._meta.ordering, "pk"]),
+            plain_title=Replace(
+                Replace(kind.title_field, models.Value(_MARK_START)), models.Value(_MARK_END)
+            ),
+        )
+        .order_by()
+        .values_list("kind", "position", "slug", "plain_title", "search_text")
+        for number, kind in enumerate(search_kinds())
+    ]
+    return documents[0].union(*documents[1:], all=True).order_by().query.sql_with_params()
 
 
 def _search_sqlite(query: str, limit: int) -> list[SearchResult]:
     match = fts5_query(query)
     if not match:
         return []
+    documents, params = _findable_documents()
     with connection.cursor() as cursor:
         # A TEMP table lives in this connection only: concurrent requests each get their own. It is filled
         # from the stored text inside SQLite; nothing passes through Python but the results.
@@ -274,19 +277,21 @@ def _search_sqlite(query: str, limit: int) -> list[SearchResult]:
             # Porter stemming, like PostgreSQL's English configuration: "migraines" finds "migraine".
             cursor.execute(
                 f"CREATE VIRTUAL TABLE {_FTS_TABLE} USING fts5("
-                "title, body, kind UNINDEXED, slug UNINDEXED, "
+                "title, body, kind UNINDEXED, position UNINDEXED, slug UNINDEXED, "
                 "tokenize = 'porter unicode61 remove_diacritics 2')"
             )
-            cursor.execute(_SQLITE_FILL, [Status.PUBLISHED.value, Status.PUBLISHED.value])
+            cursor.execute(
+                f"INSERT INTO {_FTS_TABLE} (kind, position, slug, title, body) {documents}", params
+            )
             # bm25() is lower-is-better; a title match weighs as much as ten in the body (PostgreSQL: A vs B).
             cursor.execute(
                 f"SELECT kind, slug, title, -bm25(ivmt_site_search, 10.0, 1.0) AS score, "
                 f"snippet(ivmt_site_search, 1, %s, %s, %s, %s) "
                 f"FROM {_FTS_TABLE} WHERE ivmt_site_search MATCH %s "
-                f"ORDER BY score DESC, rowid LIMIT %s",
+                f"ORDER BY score DESC, kind, position LIMIT %s",
                 [_MARK_START, _MARK_END, _ELLIPSIS, _SNIPPET_WORDS, match, limit],
             )
             rows = cursor.fetchall()
         finally:
             cursor.execute(f"DROP TABLE IF EXISTS {_FTS_TABLE}")
-    return [_result(kind, slug, title, snippet, float(rank)) for kind, slug, title, rank, snippet in rows]
+    return [_result(kind, slug, title, snippet, rank) for kind, slug, title, rank, snippet in rows]

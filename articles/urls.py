@@ -1,6 +1,7 @@
 from django.urls import path
 
-from articles import feedback_views, search_views, views
+from articles import search_views, views
+from articles.feedback import views as feedback_views
 
 app_name = "articles"
 

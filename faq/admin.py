@@ -5,7 +5,7 @@ from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 
 from articles.admin import READABILITY_FIELDS
-from articles.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
+from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
 from articles.forms import CitingBodyForm, ProposedChangeForm
 from faq.models import AnswerRevision, Category, Question
 
@@ -13,7 +13,7 @@ from faq.models import AnswerRevision, Category, Question
 class AnswerRevisionForm(ProposedChangeForm):
     class Meta:
         model = AnswerRevision
-        fields = ["live_answer", "question", "answer", "change_note", "status"]
+        fields = ["live_question", "question", "answer", "change_note", "status"]
 
 
 @admin.register(Category)

@@ -6,17 +6,26 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from articles.models import BODY_HELP, LoadedFromFile, ProposedChange, RenderedBody, Reviewed, Status
+from articles.models import (
+    BODY_HELP,
+    ORDER_VALIDATORS,
+    LoadedFromFile,
+    ProposedChange,
+    RenderedBody,
+    Reviewed,
+    Status,
+    validate_content_slug,
+)
 from articles.rendering.renderer import normalize_source
-from articles.search_text import answer_search_text
+from articles.search_text import SearchableQuerySet, answer_search_text, search_vector_field
 
 
 class Category(LoadedFromFile):
     CONTENT_FIELDS = ("title", "order")
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[validate_content_slug])
     title = models.CharField(max_length=120)
-    order = models.PositiveSmallIntegerField(default=100)
+    order = models.PositiveSmallIntegerField(default=100, validators=ORDER_VALIDATORS)
 
     class Meta:
         ordering = ["order", "title"]
@@ -26,7 +35,7 @@ class Category(LoadedFromFile):
         return self.title
 
 
-class QuestionQuerySet(models.QuerySet["Question"]):
+class QuestionQuerySet(SearchableQuerySet["Question"]):
     def published(self) -> "QuestionQuerySet":
         return self.filter(status=Status.PUBLISHED)
 
@@ -36,7 +45,12 @@ class Question(LoadedFromFile, RenderedBody, Reviewed):
     HTML_FIELD = "answer_html"
     CONTENT_FIELDS = ("question", "category", "order", "status", "last_reviewed", "next_review_due", "answer")
 
-    slug = models.SlugField(max_length=80, unique=True, help_text="The answer's anchor: /faq/#slug")
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[validate_content_slug],
+        help_text="The answer's anchor: /faq/#slug",
+    )
     question = models.CharField(max_length=200)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="questions")
     answer = MarkdownxField(help_text=BODY_HELP)
@@ -44,7 +58,8 @@ class Question(LoadedFromFile, RenderedBody, Reviewed):
     search_text = models.TextField(
         default="", editable=False, help_text="The plain text site search indexes, derived on save."
     )
-    order = models.PositiveSmallIntegerField(default=100)
+    search_vector = search_vector_field("question")
+    order = models.PositiveSmallIntegerField(default=100, validators=ORDER_VALIDATORS)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -91,15 +106,16 @@ class Question(LoadedFromFile, RenderedBody, Reviewed):
         self.render_stored_fields()
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self) -> str:
-        return f"{reverse('faq:index')}#{self.slug}"
+    @classmethod
+    def url_for(cls, key: str) -> str:
+        return f"{reverse('faq:index')}#{key}"
 
 
 class AnswerRevision(ProposedChange):
-    LIVE_FIELD = "live_answer"
+    LIVE_FIELD = "live_question"
     REVISED_FIELDS = ("question", "answer")
 
-    live_answer = models.ForeignKey(
+    live_question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="revisions", verbose_name="answer"
     )
     question = models.CharField(max_length=200)

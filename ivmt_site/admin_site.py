@@ -6,7 +6,7 @@ from django.contrib.admin import AdminSite
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from articles.dashboard import review_dashboard
+from articles.editorial.dashboard import review_dashboard
 
 
 class IvmtAdminSite(AdminSite):

@@ -1,4 +1,4 @@
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 from django.db.models.signals import post_delete, post_save
 
@@ -15,12 +15,12 @@ class SiteConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self) -> None:
-        from articles.apps import CONTENT_MODELS
+        from articles.registry import page_sources
         from articles.signals import content_loaded
         from ivmt_site.page_cache import on_content_loaded, on_content_saved
 
-        for label in CONTENT_MODELS:
-            model = apps.get_model(label)
+        for model in page_sources():
+            label = model._meta.label
             post_save.connect(on_content_saved, sender=model, dispatch_uid=f"page-cache-save-{label}")
             post_delete.connect(on_content_saved, sender=model, dispatch_uid=f"page-cache-delete-{label}")
         content_loaded.connect(on_content_loaded, dispatch_uid="page-cache-content-loaded")

@@ -8,7 +8,7 @@ are turned off (the site's pages are text).
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
-from articles.editor_preview import preview_html
+from articles.editorial.editor_preview import preview_html
 
 MAX_PREVIEW_CHARACTERS = 200_000
 

@@ -17,7 +17,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
-from ivmt_site.cache_guard import cache_call
+from articles.web.cache_guard import cache_call
 
 PATH = "/healthz/"
 PROBE_KEY = "health-probe"

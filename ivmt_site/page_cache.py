@@ -14,7 +14,7 @@ and did not ask to stay uncached (never_cache). The key carries the host, the fu
 the reader's theme, because the page's markup depends on all three.
 
 The cache is an optimisation: when it cannot be reached, pages are rendered from the database as if it were
-empty, and a warning is logged (ivmt_site.cache_guard).
+empty, and a warning is logged (articles.web.cache_guard).
 """
 
 import hashlib
@@ -37,7 +37,7 @@ from django.utils.cache import (
 from django.utils.http import http_date
 
 from articles.theme import theme_of
-from ivmt_site.cache_guard import cache_call
+from articles.web.cache_guard import cache_call
 from ivmt_site.version_watch import VersionWatch
 
 VERSION_KEY = "content-version"
@@ -277,7 +277,8 @@ class PageCacheMiddleware:
 
 
 def on_content_saved(**_: Any) -> None:
-    """Receiver of post_save and post_delete for every model in articles.apps.CONTENT_MODELS."""
+    """Receiver of post_save and post_delete for every model pages are built from (see
+    articles.registry.page_sources)."""
     content_changed()
 
 

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # site search: SearchVectorField and its lookups (articles.search_text)
     "markdownx",
     "reversion",
     "axes",
@@ -136,8 +137,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "ivmt_site.client_ip.client_ip"
-# How many proxies in front of the site append to X-Forwarded-For (ivmt_site.client_ip). Production runs
+AXES_CLIENT_IP_CALLABLE = "articles.web.client_ip.client_ip"
+# How many proxies in front of the site append to X-Forwarded-For (articles.web.client_ip). Production runs
 # behind one TLS proxy; set DJANGO_TRUSTED_PROXY_COUNT=2 behind a CDN and a proxy, 0 with none.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
 
@@ -240,7 +241,7 @@ CONTENT_DIR = BASE_DIR / "content"
 
 # django-markdownx: its preview goes through the one sanitizing renderer, and its two endpoints are served
 # by ivmt_site.editor_views (staff only; uploads refused) at these paths instead of markdownx.urls.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.editor_preview.preview_html"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.editorial.editor_preview.preview_html"
 MARKDOWNX_URLS_PATH = "/editor/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/editor/upload/"
 

@@ -15,12 +15,12 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.test import Client
 
-from articles.models import Article, Disclaimer, GlossaryTerm, Reference, SharedBlock
-from articles.roles import CLINICAL_REVIEWER, EDITOR
-from faq.models import Category, Question
+from articles.editorial.roles import CLINICAL_REVIEWER, EDITOR
+from articles.registry import models
 from ivmt_site.page_cache import recent_pages
 
-CONTENT_MODELS = (Reference, GlossaryTerm, Disclaimer, Category, SharedBlock, Article, Question)
+# Every kind of record kept in content files, in the order they are loaded (from the content-kind registry).
+CONTENT_MODELS = tuple(models())
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from playwright.sync_api import Browser, Page, expect
 
+from articles.editorial.roles import CLINICAL_REVIEWER, EDITOR, sync_groups
 from articles.models import Article, Status
-from articles.roles import CLINICAL_REVIEWER, EDITOR, sync_groups
 from tests.browser import chromium
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside one unless told

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client, RequestFactory
 
-from ivmt_site.client_ip import client_ip
+from articles.web.client_ip import client_ip
 
 PROXY = "10.0.0.1"
 

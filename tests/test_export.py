@@ -67,7 +67,7 @@ def test_loading_an_export_changes_nothing(loaded_site: None, tmp_path: Path, lo
     output = load(tmp_path / "export")
     assert database_snapshot() == before  # every field, `updated` and the fingerprints included
     assert "Nothing changed" in output
-    assert output.count("0 created, 0 updated") == len(CONTENT_MODELS)
+    assert output.count("0 created, 0 updated") == len([m for m in CONTENT_MODELS if m.objects.exists()])
 
 
 def test_an_admin_edit_is_exported_and_the_next_load_is_a_no_op(
@@ -132,7 +132,10 @@ def test_a_record_made_in_the_admin_gets_a_file_and_a_deleted_records_file_is_ke
     assert "glossary.yaml: entry 'placebo' has no record" in output
 
     new = Article.objects.get(slug="new-page")
-    assert new.source_path.endswith("content/articles/new-page.md") and not new.edited_since_load
+    assert (
+        new.source_path.endswith("content/articles/new-page.md")
+        and new.fingerprint() == new.loaded_fingerprint
+    )
     assert "articles: 0 created, 0 updated, 3 unchanged" in load(minimal_content)
 
 
@@ -232,7 +235,8 @@ def test_a_file_edit_that_was_never_loaded_is_not_overwritten(minimal_content: P
     assert "article 'about'" in message and "reference 'ali2009'" in message
     assert "Load it first (loadcontent)" in message
     assert tree(minimal_content) == before  # the admin edit to home was not written either
-    assert Article.objects.get(slug="home").edited_since_load
+    home = Article.objects.get(slug="home")
+    assert home.fingerprint() != home.loaded_fingerprint  # edited since the load
 
 
 @pytest.mark.parametrize(

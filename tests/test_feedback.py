@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from articles import feedback_views
+from articles.editorial.roles import EDITOR
+from articles.feedback import views as feedback_views
 from articles.models import ABOUT_SLUG, Article, Feedback, Status
-from articles.roles import EDITOR
 
 pytestmark = pytest.mark.django_db
 

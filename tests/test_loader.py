@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from reversion.models import Version
 
-from articles.content_files import read_content
-from articles.content_sync import Decision, Outcome, again, decide
+from articles.content_files.reading import read_content
+from articles.content_files.sync import Decision, Outcome, decide, decide_again
 from articles.models import Article, Disclaimer, Reference
 from articles.rendering import bodies
 from faq.models import Question
@@ -183,7 +183,7 @@ BROKEN_FILES = [
         "reference_without_link_or_reason",
         "site/references.yaml",
         "- key: ali2009\n  authors: A\n  title: T\n  publisher: P\n  year: 2009\n",
-        "reference 'ali2009' needs a 'url' a reader can open",
+        "entry 1: 'url' is needed: an address a reader can open",
     ),
     (
         "reference_with_link_and_reason",
@@ -209,7 +209,7 @@ BROKEN_FILES = [
         "site/glossary.yaml",
         "- term: placebo\n  definition: A dummy.\n"
         "  last_reviewed: 2026-11-26\n  next_review_due: 2026-01-01\n",
-        "entry 'placebo': 'next_review_due' must be after 'last_reviewed'",
+        "entry 1: 'next_review_due' must be after 'last_reviewed'",
     ),
     (
         "unknown_shared_block",
@@ -274,7 +274,7 @@ BROKEN_FILES = [
         "unknown_citation",
         "articles/side-effects.md",
         front_matter().replace("Some text.", "Claim.[@nobody2020]"),
-        "cites [@nobody2020], which is not in site/references.yaml",
+        "[@nobody2020] is not a reference: add it to the references first",
     ),
     (
         "unknown_faq_category",
@@ -491,4 +491,4 @@ def test_a_record_edited_after_planning_read_it_is_decided_again_when_locked(
     assert decision.outcome is Outcome.UPDATED
 
     Article.objects.filter(slug="about").update(title="Edited in the admin meanwhile")
-    assert again(decision, Article.objects.get(slug="about")).outcome is Outcome.CONFLICT
+    assert decide_again(decision, Article.objects.get(slug="about")).outcome is Outcome.CONFLICT

@@ -14,11 +14,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 
-from articles.content_files import _LinkCollector, link_targets
-from articles.content_sync import LOAD_COMMENT, rerender_bodies
+from articles.content_files.links import _LinkCollector, link_targets
+from articles.content_files.sync import LOAD_COMMENT
 from articles.models import Article, GlossaryTerm
 from articles.rendering import bodies
 from articles.rendering.renderer import render_markdown
+from articles.rerendering import rerender_bodies
 from faq.models import Question
 from tests.conftest import article_file, database_snapshot, question_file
 from tests.xss_corpus import XSS_VECTORS

@@ -266,19 +266,19 @@ def test_queries_per_page_do_not_grow_with_content(
 def test_pages_are_served_from_the_database_when_the_cache_is_down(
     client: Client, loaded_site: None, settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from ivmt_site import cache_guard
+    from articles.web import cache_guard
 
     # A Redis nobody listens on: connections are refused at once.
     settings.CACHES = {
         "default": {"BACKEND": "ivmt_site.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
     }
     cache_guard._last_warning = -float("inf")  # this test sees the first warning, whatever came before
-    with caplog.at_level(logging.WARNING, logger="ivmt_site.cache_guard"):
+    with caplog.at_level(logging.WARNING, logger="articles.web.cache_guard"):
         for _ in range(2):
             response = client.get("/side-effects/")
             assert response.status_code == 200
             assert SIDE_EFFECTS in response.content.decode()
-    warnings = [r for r in caplog.records if r.name == "ivmt_site.cache_guard"]
+    warnings = [r for r in caplog.records if r.name == "articles.web.cache_guard"]
     assert len(warnings) == 1  # logged, and not once per request
     assert "Cache unavailable" in warnings[0].getMessage()
     # Feedback still works (its rate limit is skipped rather than the reader refused).

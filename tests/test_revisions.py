@@ -169,15 +169,15 @@ def test_changes_to_a_live_faq_answer_are_proposed_and_published_the_same_way(
 ) -> None:
     answer = Question.objects.published().first()
     html = editor.get(f"/admin/faq/question/{answer.pk}/change/").content.decode()
-    assert f"{ANSWER_CHANGES}add/?live_answer={answer.pk}" in html
+    assert f"{ANSWER_CHANGES}add/?live_question={answer.pk}" in html
 
-    form = editor.get(f"{ANSWER_CHANGES}add/?live_answer={answer.pk}").content.decode()
+    form = editor.get(f"{ANSWER_CHANGES}add/?live_question={answer.pk}").content.decode()
     started_from = re.search(r'name="started_from" value="([0-9a-f]{64})"', form)
     assert started_from and answer.question in form
     response = editor.post(
         f"{ANSWER_CHANGES}add/",
         {
-            "live_answer": str(answer.pk),
+            "live_question": str(answer.pk),
             "question": answer.question,
             "answer": f"{answer.answer}\n{NEW_ANSWER_LINE}\n",
             "change_note": "Added what to ask the clinic.",
@@ -186,7 +186,7 @@ def test_changes_to_a_live_faq_answer_are_proposed_and_published_the_same_way(
         },
     )
     assert response.status_code == 302, response.content.decode()
-    change = AnswerRevision.objects.get(live_answer=answer)
+    change = AnswerRevision.objects.get(live_question=answer)
 
     assert NEW_ANSWER_LINE not in Client().get("/faq/").content.decode()
     preview = editor.get(f"/faq/preview/proposed/{change.pk}/").content.decode()
@@ -205,7 +205,7 @@ def test_changes_are_not_published_over_a_newer_live_answer(
 ) -> None:
     answer = Question.objects.published().first()
     change = AnswerRevision.objects.create(
-        live_answer=answer,
+        live_question=answer,
         question=answer.question,
         answer=f"{answer.answer}\n{NEW_ANSWER_LINE}\n",
         change_note="Added what to ask the clinic.",

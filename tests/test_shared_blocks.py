@@ -113,7 +113,7 @@ def test_an_unknown_block_is_refused_with_file_and_line_and_nothing_is_loaded(
     ("body", "problem", "line"),
     [
         ('!!! danger "Run"\n    - x', "care card level 'danger' is not one of", 4),
-        ("Cites [@nobody2020].", "cites [@nobody2020], which is not in site/references.yaml", 4),
+        ("Cites [@nobody2020].", "[@nobody2020] is not a reference: add it to the references first", 4),
         ("{{ block other }}", "a shared block cannot use another block ('other')", 4),
         ("[a page](/no-such-page/)", "links to /no-such-page/, which is not a page on this site", 4),
     ],

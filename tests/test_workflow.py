@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils.html import escape
 from reversion.models import Version
 
+from articles.editorial.roles import CLINICAL_REVIEWER, EDITOR, ROLE_PERMISSIONS
 from articles.models import Article, ClinicalReview, Status
-from articles.roles import CLINICAL_REVIEWER, EDITOR, ROLE_PERMISSIONS
 from faq.models import Question
 from tests.conftest import article_admin_form
 

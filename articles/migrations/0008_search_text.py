@@ -2,8 +2,9 @@
 
 The text is derived on save (articles.search_text); this fills it for the rows already there. On PostgreSQL
 each table also gets `search_vector`, a stored generated tsvector column (title weighted A, text weighted B)
-with a GIN index: the database keeps it in step with every write, bulk or not. Django does not know the column;
-articles.search queries it with raw SQL. SQLite has no to_tsvector, so there the search builds an FTS5 table.
+with a GIN index: the database keeps it in step with every write, bulk or not. SQLite has no to_tsvector, so
+there the search builds an FTS5 table. (Migration 0013 replaces the column with the models' GeneratedField of the
+same expression, so that Django knows it.)
 
 The vector has STORAGE MAIN: kept in the row (compressed if that helps) rather than moved out to the TOAST
 table, unless the row would not fit a page. A common word matches most pages and every match is ranked from
@@ -11,9 +12,9 @@ its vector: at 10,000 pages (tests/bench/search_bench.py) search p95 was 74 ms w
 and 30-36 ms in the row. The price is a wider table (51 MB instead of 11 MB at 10,000 pages).
 """
 
-from django.db import migrations, models
+from html.parser import HTMLParser
 
-from articles.search_text import glossary_search_text, page_search_text
+from django.db import migrations, models
 
 BATCH = 500
 
@@ -40,6 +41,63 @@ POSTGRESQL_BACKWARD = [
     "ALTER TABLE articles_article DROP COLUMN search_vector",
     "ALTER TABLE articles_glossaryterm DROP COLUMN search_vector",
 ]
+
+
+# Frozen copies of the text extraction in articles.search_text, not imported from it: a migration must do what it
+# did when it was written, and still run when the live code has changed or moved.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr "
+    "li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+)
+_SKIPPED = frozenset({"sup", "svg"})
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIPPED:
+            self._skip_depth += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in _SKIPPED:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self._skip_depth:
+            self.parts.append(data)
+
+
+def clean_text(text):
+    text = text.replace("\x00", " ").replace(MARK_START, "").replace(MARK_END, "")
+    return " ".join(text.split())
+
+
+def html_to_text(html):
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    return clean_text("".join(extractor.parts))
+
+
+def page_search_text(summary, body_html):
+    return clean_text(f"{summary} {html_to_text(body_html)}")
+
+
+def glossary_search_text(definition, aliases):
+    text = definition
+    if aliases:
+        text += " Also called: " + ", ".join(aliases) + "."
+    return clean_text(text)
 
 
 def fill_search_text(apps, schema_editor):

@@ -3,9 +3,45 @@
 import datetime
 
 import markdownx.models
+from django.apps import apps as installed_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.management import create_contenttypes
 from django.db import migrations, models
 
-from articles.roles import update_groups
+# Frozen here rather than imported from articles.roles: a migration must do what it did when it was written, and
+# still run when the live code has changed or moved.
+# Editors may read shared blocks; a reviewer writes them, since a block is live on every page that uses it as
+# soon as it is saved.
+GRANTS = {
+    "Editor": [("articles", "view_sharedblock")],
+    "Clinical reviewer": [
+        ("articles", "view_sharedblock"),
+        ("articles", "add_sharedblock"),
+        ("articles", "change_sharedblock"),
+        ("articles", "delete_sharedblock"),
+    ],
+}
+
+
+def grant_permissions(apps, schema_editor):
+    # Django makes permissions only after all migrations have run: make those of the models migrated so far. The
+    # installed app config only gets create_permissions past its "has models" check; the models, content types
+    # and permissions it makes come from the migration state (`apps`).
+    for app_label in ("articles",):
+        app_config = installed_apps.get_app_config(app_label)
+        create_contenttypes(app_config, apps=apps, verbosity=0)
+        create_permissions(app_config, apps=apps, verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, permissions in GRANTS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                for app_label, codename in permissions
+            )
+        )
+
 
 # A source loaded before links became required: it keeps loading until its file gives a link or a reason.
 UNCHECKED = "No link has been checked for this source yet."
@@ -168,5 +204,5 @@ class Migration(migrations.Migration):
                 name="reference_link_or_reason",
             ),
         ),
-        migrations.RunPython(update_groups, migrations.RunPython.noop),
+        migrations.RunPython(grant_permissions, migrations.RunPython.noop),
     ]

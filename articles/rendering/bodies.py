@@ -19,7 +19,7 @@ from articles.rendering.shared_blocks import expand_blocks
 
 
 @dataclass(frozen=True)
-class RenderedBody:
+class SanitizedBody:
     html: str
     reference_keys: tuple[str, ...]
 
@@ -33,11 +33,11 @@ def render_body(
     *,
     anchor_prefix: str = "ref-",
     blocks: Mapping[str, str] = NO_BLOCKS,
-) -> RenderedBody:
+) -> SanitizedBody:
     """`text` with its shared blocks put in (see articles.rendering.shared_blocks), citations numbered,
     rendered and sanitized. `blocks` maps each shared block's name to its Markdown."""
     cited = link_citations(expand_blocks(text, blocks), known_keys, anchor_prefix=anchor_prefix)
-    return RenderedBody(html=render_markdown(cited.markdown), reference_keys=cited.keys)
+    return SanitizedBody(html=render_markdown(cited.markdown), reference_keys=cited.keys)
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class BodyJob:
     anchor_prefix: str
     # The body already rendered by render_body with the same references (the loader renders each body once,
     # to check its links); None to render it here.
-    rendered: RenderedBody | None = None
+    rendered: SanitizedBody | None = None
 
 
 def render_stored_body(
@@ -108,14 +108,14 @@ def map_in_processes[T, R](function: Callable[[T], R], items: Iterable[T], *, pa
 
 def _render_pair(
     pair: tuple[str, str], *, known_keys: Container[str], blocks: Mapping[str, str]
-) -> RenderedBody:
+) -> SanitizedBody:
     source, anchor_prefix = pair
     return render_body(source, known_keys, anchor_prefix=anchor_prefix, blocks=blocks)
 
 
 def render_bodies(
     pairs: Sequence[tuple[str, str]], *, known_keys: Container[str], blocks: Mapping[str, str]
-) -> list[RenderedBody]:
+) -> list[SanitizedBody]:
     """render_body for each (source, anchor_prefix), across processes when there are many."""
     render = partial(_render_pair, known_keys=known_keys, blocks=blocks)
     return map_in_processes(render, pairs, parallel=True)

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from articles.content_export import ExportRefused, export_content
+from articles.content_files.export import ExportRefused, export_content
 
 
 class Command(BaseCommand):

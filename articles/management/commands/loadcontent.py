@@ -6,8 +6,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from articles.content_files import read_content
-from articles.content_sync import (
+from articles.content_files.reading import read_content
+from articles.content_files.sync import (
     ContentConflict,
     ContentInvalid,
     Outcome,

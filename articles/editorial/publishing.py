@@ -13,7 +13,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from reversion.models import Version
 
-from articles.forms import body_problems
+from articles.editorial.body_checks import live_body_problems
 from articles.models import ProposedChange, RenderedBody
 
 
@@ -32,7 +32,9 @@ def publish_changes(change: ProposedChange, *, user: AbstractBaseUser, today: da
                 "them would undo that change. Nothing was published. An editor can start new proposed "
                 "changes from the live text and copy these across."
             )
-        problems = body_problems(getattr(change, live.SOURCE_FIELD), topic_page=live.is_topic)
+        problems = live_body_problems(
+            getattr(change, live.SOURCE_FIELD), model=type(live), key=live.content_key
+        )
         if problems:
             raise CannotPublish(f"{change}: {' '.join(problems)} Nothing was published.")
         keep_live_text_in_history(live, change.REVISED_FIELDS)

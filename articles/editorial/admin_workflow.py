@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from markdownx.admin import MarkdownxModelAdmin
 
+from articles.editorial.publishing import CannotPublish, publish_changes
 from articles.models import ProposedChange, RevisionStatus, Status
-from articles.revisions import CannotPublish, publish_changes
 
 
 class PublishingAdmin:

@@ -21,19 +21,18 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 import reversion
 from django.db import transaction
 
-from articles.content_files import ContentError, ContentSet, Entry, StoredHtml
+from articles.content_files.entries import ContentError, ContentSet, Entry, StoredHtml
+from articles.content_files.front_matter import relation_fields
 from articles.fingerprints import fingerprint
-from articles.models import Article, GlossaryTerm, LoadedFromFile, Reference, RenderedBody, SharedBlock
+from articles.models import GlossaryTerm, LoadedFromFile, Reference, RenderedBody, SharedBlock
+from articles.registry import kind_of
 from articles.rendering.bodies import BodyJob, render_stored_bodies
-from articles.rendering.renderer import normalize_source
-from faq.models import Question
+from articles.rerendering import body_models, rerender_bodies
 
-BODY_MODELS: tuple[type[RenderedBody], ...] = (Article, Question)
 # Rows per INSERT when pages are created in bulk.
 BULK_BATCH_SIZE = 500
 
@@ -117,7 +116,7 @@ def plan(content: ContentSet) -> SyncReport:
         # Deciding reads only what a file sets and the load fingerprint. The rest of a row (a page's stored
         # HTML and search text: most of its size) is fetched only for the records this load may write.
         # A file names a related record by its key (an answer's category by its slug): read in the same query.
-        related = related_content_fields(model)
+        related = relation_fields(model)
         deciding = model.objects.only(
             model.KEY_FIELD,
             "loaded_fingerprint",
@@ -137,15 +136,13 @@ def plan(content: ContentSet) -> SyncReport:
         # version (a publish of changes started before it is then refused) instead of being overwritten.
         locked = model.objects.select_for_update()
         whole = locked.in_bulk(writing, field_name=model.KEY_FIELD) if writing else {}
-        report.decisions += [again(d, whole[d.entry.key]) if d.entry.key in whole else d for d in decisions]
+        report.decisions += [
+            decide_again(d, whole[d.entry.key]) if d.entry.key in whole else d for d in decisions
+        ]
     return report
 
 
-def related_content_fields(model: type[LoadedFromFile]) -> list[Any]:
-    return [f for f in (model._meta.get_field(n) for n in model.CONTENT_FIELDS) if f.is_relation]
-
-
-def again(decision: Decision, record: LoadedFromFile) -> Decision:
+def decide_again(decision: Decision, record: LoadedFromFile) -> Decision:
     """The decision for the record as locked: decided again if it changed since it was first read."""
     now = record.fingerprint()
     outcome = decision.outcome if now == decision.record_fingerprint else decide(decision.entry, record, now)
@@ -251,7 +248,7 @@ def stored_html() -> StoredHtml:
     that same body on its last save) links to the same pages.
     """
     stored: dict[tuple[type[LoadedFromFile], str], tuple[str, str]] = {}
-    for model in BODY_MODELS:
+    for model in body_models():
         rows = model.objects.values_list(model.KEY_FIELD, model.SOURCE_FIELD, model.HTML_FIELD)
         for key, source, html in rows.iterator(chunk_size=2000):
             stored[model, key] = (source, html)
@@ -302,64 +299,23 @@ def sync_content(
         if dry_run:
             return report
         keep_admin_versions_in_history(report.decisions)
+        bodies = body_models()
         with reversion.create_revision():
             reversion.set_comment(LOAD_COMMENT)
             for decision in report.decisions:
-                if decision.entry.model not in BODY_MODELS:
+                if decision.entry.model not in bodies:
                     write(decision, source_root)
-            write_bodies([d for d in report.decisions if d.entry.model in BODY_MODELS], content, source_root)
+            write_bodies([d for d in report.decisions if d.entry.model in bodies], content, source_root)
         written = [d for d in report.decisions if applies_file(d)]
         report.written = bool(written)
         # Pages written in this run already saw the new glossary and blocks; the others need rendering again.
         skip = {(d.entry.model, d.entry.key) for d in written}
-        if any(d.entry.model is GlossaryTerm for d in written):
+        renders_into = {kind_of(d.entry.model).renders_into_bodies for d in written}
+        if "all" in renders_into:
             rerender_bodies(skip=skip, parallel=True)
-        elif changed_blocks := {d.entry.key for d in written if d.entry.model is SharedBlock}:
+        elif "users" in renders_into:
+            changed_blocks = {
+                d.entry.key for d in written if kind_of(d.entry.model).renders_into_bodies == "users"
+            }
             rerender_bodies(skip=skip, parallel=True, using_blocks=changed_blocks)
     return report
-
-
-def bodies_using(blocks: set[str] | None) -> list[RenderedBody]:
-    """Every page and answer whose body uses one of `blocks` (all of them when `blocks` is None)."""
-    return [
-        record
-        for model in BODY_MODELS
-        for record in model.objects.all()
-        if blocks is None or blocks.intersection(record.shared_blocks)
-    ]
-
-
-def rerender_bodies(
-    skip: set[tuple[type, str]] = frozenset(),
-    *,
-    parallel: bool = False,
-    using_blocks: set[str] | None = None,
-) -> int:
-    """Render pages and answers again: their stored HTML links glossary terms, and holds shared blocks, as
-    they were when saved. With `using_blocks`, only the bodies that use one of those blocks.
-
-    `parallel` renders across processes (for commands; the admin calls this inside a web request).
-    """
-    records: list[RenderedBody] = [
-        record
-        for record in bodies_using(using_blocks)
-        if (type(record), getattr(record, record.KEY_FIELD)) not in skip
-    ]
-    jobs = [
-        BodyJob(
-            normalize_source(getattr(record, record.SOURCE_FIELD)),
-            record.anchor_prefix_for(getattr(record, type(record).KEY_FIELD)),
-        )
-        for record in records
-    ]
-    renderings = render_stored_bodies(
-        jobs,
-        known_keys=Reference.known_keys(),
-        matchers=GlossaryTerm.matchers(),
-        blocks=SharedBlock.sources(),
-        parallel=parallel,
-    )
-    for record, rendering in zip(records, renderings, strict=True):
-        record.prepared_rendering = rendering
-        record.save()
-    return len(records)

@@ -15,8 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from articles.models import Article, Feedback
-from ivmt_site.cache_guard import cache_call
-from ivmt_site.client_ip import client_ip
+from articles.web.cache_guard import cache_call
+from articles.web.client_ip import client_ip
 
 COMMENT_MAX_CHARS = 1000
 # Long enough to write a few sentences at a slow pace (readers may be in the middle of a migraine), short

@@ -30,44 +30,13 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from articles.content_files import (
-    BLOCKS_FOLDER,
-    CATEGORY_FIELDS,
-    GLOSSARY_FIELDS,
-    GLOSSARY_OPTIONAL,
-    REFERENCE_FIELDS,
-    REFERENCE_OPTIONAL,
-    SLUG,
-    ContentError,
-    Entry,
-    pop_key,
-    read_content,
-    read_disclaimer,
-    read_markdown_records,
-    read_yaml_list,
-    slug_of_term,
-)
+from articles.content_files.entries import ContentError, Entry
+from articles.content_files.front_matter import relation_fields
+from articles.content_files.reading import SLUG, read_content, read_markdown_record, read_yaml_list
 from articles.fingerprints import fingerprint
-from articles.models import Article, Disclaimer, GlossaryTerm, LoadedFromFile, Reference, SharedBlock
+from articles.models import LoadedFromFile
+from articles.registry import ContentKind, MarkdownFolder, SingleFile, YamlList, content_kinds
 from articles.rendering.renderer import normalize_source
-from faq.models import Category, Question
-
-# The comment lines at the top of each list file. They live here rather than being copied from the file on
-# disk so that an export into an empty folder (--output) is byte-identical to content/.
-LIST_HEADERS = {
-    "site/references.yaml": (
-        "# Every source the site cites, once. Format: content/README.md.\n"
-        "# Titles are exact where verified; a title in square brackets is a description.\n"
-        "# url: a link a reader can open (DOI, PubMed, DailyMed label, publisher's page), checked against\n"
-        "# the source; a source without one has a link_note saying why.\n"
-    ),
-    "site/glossary.yaml": (
-        "# Plain-language definitions. Format: content/README.md.\n"
-        "# Each term (or alias) appears in at least one article or FAQ answer. "
-        "Definitions: grade 6 or lower, no citations.\n"
-    ),
-    "faq/categories.yaml": "",
-}
 
 Reader = Callable[[Path, list[ContentError]], list[Entry]]
 
@@ -152,21 +121,24 @@ def dump_yaml(data: Any) -> str:
     )
 
 
-def plain(value: Any) -> Any:
+def as_dumped(value: Any) -> Any:
     """A value the dumper knows: a str subclass (a TextChoices member) becomes a plain str."""
     if isinstance(value, str):
         return str.__str__(value)
     if isinstance(value, dict):
-        return {str(key): plain(item) for key, item in value.items()}
+        return {str(key): as_dumped(item) for key, item in value.items()}
     if isinstance(value, list):
-        items = [plain(item) for item in value]
+        items = [as_dumped(item) for item in value]
         return FlowList(items) if isinstance(value, FlowList) else items
     return value
 
 
 def change_entries(changes: Any) -> Any:
-    """The change log with its dates as dates (written plain, YYYY-MM-DD), keys `date` then `summary`."""
-    if not isinstance(changes, list):
+    """A list of dated entries (a page's change log) with its dates as dates (written plain, YYYY-MM-DD), keys
+    `date` then `summary`. Any other value is returned as it is."""
+    if not isinstance(changes, list) or not all(
+        isinstance(item, dict) and "date" in item for item in changes
+    ):
         return changes
     entries = []
     for change in changes:
@@ -187,111 +159,51 @@ def change_entries(changes: Any) -> Any:
 
 
 def markdown_text(front: dict[str, Any], body: str) -> str:
-    return f"---\n{dump_yaml(plain(front))}---\n{normalize_source(body)}"
+    return f"---\n{dump_yaml(as_dumped(front))}---\n{normalize_source(body)}"
 
 
 def list_text(header: str, entries: Iterable[dict[str, Any]]) -> str:
-    blocks = [dump_yaml([plain(entry)]) for entry in entries]
+    blocks = [dump_yaml([as_dumped(entry)]) for entry in entries]
     text = "\n".join(blocks) if blocks else "[]\n"
     return f"{header}\n{text}" if header else text
+
+
+def is_empty(value: Any) -> bool:
+    """An optional value that a file leaves out."""
+    return value is None or value == "" or value == []
 
 
 def front_matter(record: LoadedFromFile, body_field: str) -> dict[str, Any]:
     """Front matter in CONTENT_FIELDS order; an empty optional field (prices_checked, a home page's
     main_message) is left out."""
     values = record.content_values()
-    front = {name: values[name] for name in record.CONTENT_FIELDS if name != body_field}
-    if "changes" in front:
-        front["changes"] = change_entries(front["changes"])
-    return {name: value for name, value in front.items() if value not in (None, "")}
+    front = {name: change_entries(values[name]) for name in record.CONTENT_FIELDS if name != body_field}
+    return {name: value for name, value in front.items() if not is_empty(value)}
 
 
-def reference_entry(key: str, values: dict[str, Any]) -> dict[str, Any]:
-    entry = {"key": key, **{name: values.get(name) for name in Reference.CONTENT_FIELDS}}
-    return {name: value for name, value in entry.items() if value not in (None, "")}
-
-
-def glossary_entry(key: str, values: dict[str, Any]) -> dict[str, Any]:
-    entry: dict[str, Any] = {"term": values.get("term"), "definition": values.get("definition")}
-    if values.get("aliases"):
-        entry["aliases"] = FlowList(values["aliases"])
-    entry["last_reviewed"] = values.get("last_reviewed")
-    entry["next_review_due"] = values.get("next_review_due")
+def list_entry(kind: ContentKind, key: str, values: dict[str, Any]) -> dict[str, Any]:
+    """One entry of a YAML list: its key (where the file holds it), then its fields in CONTENT_FIELDS order,
+    empty ones left out; a list of words is written on one line, [a, b]."""
+    assert isinstance(kind.files, YamlList)
+    entry: dict[str, Any] = {kind.files.key_name: key} if kind.files.key_name else {}
+    for name in kind.model.CONTENT_FIELDS:
+        value = values.get(name)
+        if is_empty(value):
+            continue
+        entry[name] = (
+            FlowList(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else value
+        )
     return entry
-
-
-def category_entry(key: str, values: dict[str, Any]) -> dict[str, Any]:
-    return {"slug": key, "title": values.get("title"), "order": values.get("order")}
 
 
 # --- What to write ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MarkdownKind:
-    model: type[LoadedFromFile]
-    folder: str
-    body_field: str
-    read: Reader
-
-
-@dataclass(frozen=True)
-class ListKind:
-    model: type[LoadedFromFile]
-    path: str
-    entry: Callable[[str, dict[str, Any]], dict[str, Any]]
-    order: Callable[[str, dict[str, Any]], Any]  # sort key of (key, values)
-    read: Reader
-
-
-MARKDOWN_KINDS = (
-    MarkdownKind(
-        Article,
-        "articles",
-        "body",
-        lambda path, errors: read_markdown_records([path], Article, errors),
-    ),
-    MarkdownKind(
-        Question,
-        "faq",
-        "answer",
-        lambda path, errors: read_markdown_records([path], Question, errors),
-    ),
-    MarkdownKind(
-        SharedBlock,
-        BLOCKS_FOLDER,
-        "body",
-        lambda path, errors: read_markdown_records([path], SharedBlock, errors),
-    ),
-)
-DISCLAIMER_PATH = Path("site/disclaimer.md")
-LIST_KINDS = (
-    ListKind(
-        Reference,
-        "site/references.yaml",
-        reference_entry,
-        lambda key, values: key,
-        lambda path, errors: read_yaml_list(
-            path, Reference, REFERENCE_FIELDS, REFERENCE_OPTIONAL, pop_key("key"), errors
-        ),
-    ),
-    ListKind(
-        GlossaryTerm,
-        "site/glossary.yaml",
-        glossary_entry,
-        lambda key, values: (str(values["term"]).casefold(), str(values["term"])),
-        lambda path, errors: read_yaml_list(
-            path, GlossaryTerm, GLOSSARY_FIELDS, GLOSSARY_OPTIONAL, slug_of_term, errors
-        ),
-    ),
-    ListKind(
-        Category,
-        "faq/categories.yaml",
-        category_entry,
-        lambda key, values: (values["order"], key),
-        lambda path, errors: read_yaml_list(path, Category, CATEGORY_FIELDS, {}, pop_key("slug"), errors),
-    ),
-)
+def reader_for(kind: ContentKind) -> Reader:
+    """The loader's own reader for one file of `kind`."""
+    if isinstance(kind.files, YamlList):
+        return lambda path, errors: read_yaml_list(path, kind, errors)
+    return lambda path, errors: [entry] if (entry := read_markdown_record(path, kind, errors)) else []
 
 
 def kind_name(model: type[LoadedFromFile]) -> str:
@@ -307,36 +219,34 @@ def read_existing(root: Path, planned: PlannedFile) -> tuple[list[Entry], list[C
     return planned.read(path, errors), errors
 
 
-def plan_markdown(problems: list[str]) -> list[PlannedFile]:
+def plan_markdown(kind: ContentKind, problems: list[str]) -> list[PlannedFile]:
+    """One file per record of a Markdown kind."""
+    assert kind.body_field is not None
+    records = kind.model.objects.all()
+    if related := [f.name for f in relation_fields(kind.model)]:
+        records = records.select_related(*related)
+    if isinstance(kind.files, SingleFile):
+        # Only the record with the file's key has a file home; the admin allows no other.
+        records = records.filter(**{kind.model.KEY_FIELD: kind.files.key})
     planned = []
-    for kind in MARKDOWN_KINDS:
-        records = kind.model.objects.all()
-        if kind.model is Question:
-            records = records.select_related("category")
-        for record in records:
-            if not SLUG.match(record.content_key):
-                # Also keeps a hand-made slug such as "../x" from writing outside the folder.
-                problems.append(
-                    f"{record._meta.verbose_name} {record.content_key!r}: the slug is its file name and must "
-                    "be lowercase letters, digits and hyphens; change it in the admin"
-                )
-                continue
-            text = markdown_text(front_matter(record, kind.body_field), getattr(record, kind.body_field))
-            path = Path(kind.folder) / f"{record.content_key}.md"
-            planned.append(PlannedFile(kind_name(kind.model), path, text, [record], kind.read))
-    # Only the record with the default slug has a file home; the admin allows no other.
-    disclaimer = Disclaimer.objects.filter(slug="disclaimer").first()
-    if disclaimer is not None:
-        text = markdown_text(front_matter(disclaimer, "body"), disclaimer.body)
-        planned.append(
-            PlannedFile(kind_name(Disclaimer), DISCLAIMER_PATH, text, [disclaimer], read_disclaimer)
-        )
+    for record in records:
+        if not SLUG.match(record.content_key):
+            # Also keeps a hand-made slug such as "../x" from writing outside the folder.
+            problems.append(
+                f"{record._meta.verbose_name} {record.content_key!r}: the slug is its file name and must "
+                "be lowercase letters, digits and hyphens; change it in the admin"
+            )
+            continue
+        text = markdown_text(front_matter(record, kind.body_field), getattr(record, kind.body_field))
+        path = kind.files.path_of(record.content_key)
+        planned.append(PlannedFile(kind.name, path, text, [record], reader_for(kind)))
     return planned
 
 
-def plan_list(kind: ListKind, root: Path, problems: list[str], notes: list[str]) -> PlannedFile:
+def plan_list(kind: ContentKind, root: Path, problems: list[str], notes: list[str]) -> PlannedFile:
+    assert isinstance(kind.files, YamlList)
     records = list(kind.model.objects.all())
-    planned = PlannedFile(kind_name(kind.model), Path(kind.path), "", records, kind.read)
+    planned = PlannedFile(kind.name, Path(kind.files.path), "", records, reader_for(kind))
     rows = {record.content_key: record.content_values() for record in records}
     existing = read_existing(root, planned)
     if existing is not None:
@@ -353,20 +263,34 @@ def plan_list(kind: ListKind, root: Path, problems: list[str], notes: list[str])
                 # so, as for a Markdown file without a record, the entry is kept and named.
                 rows[entry.key] = entry.values
                 notes.append(
-                    f"{root / kind.path}: entry {entry.key!r} has no record (deleted in the admin, or not "
-                    "loaded yet); it was kept. Remove it from the file if it was deleted on purpose."
+                    f"{root / kind.files.path}: entry {entry.key!r} has no record (deleted in the admin, or "
+                    "not loaded yet); it was kept. Remove it from the file if it was deleted on purpose."
                 )
-    ordered = sorted(rows.items(), key=lambda item: kind.order(*item))
-    planned.text = list_text(LIST_HEADERS[kind.path], (kind.entry(key, values) for key, values in ordered))
+    ordered = sorted(rows.items(), key=lambda item: kind.files.export_order(*item))
+    planned.text = list_text(kind.files.header, (list_entry(kind, key, values) for key, values in ordered))
+    return planned
+
+
+def plan_files(root: Path, problems: list[str], notes: list[str]) -> list[PlannedFile]:
+    planned: list[PlannedFile] = []
+    for kind in content_kinds():
+        if isinstance(kind.files, YamlList):
+            planned.append(plan_list(kind, root, problems, notes))
+        else:
+            planned += plan_markdown(kind, problems)
     return planned
 
 
 def orphan_files(root: Path, planned: list[PlannedFile]) -> list[Path]:
     """Markdown files under `root` that no record is exported to (relative paths)."""
     homes = {planned_file.path for planned_file in planned}
-    found = [path for kind in MARKDOWN_KINDS for path in sorted(root.glob(f"{kind.folder}/*.md"))]
-    if (root / DISCLAIMER_PATH).exists():
-        found.append(root / DISCLAIMER_PATH)
+    found = [
+        path
+        for kind in content_kinds()
+        if isinstance(kind.files, MarkdownFolder | SingleFile)
+        for path in kind.files.paths(root)
+        if path.exists()
+    ]
     return [path.relative_to(root) for path in found if path.relative_to(root) not in homes]
 
 
@@ -506,8 +430,7 @@ def export_content(root: Path) -> ExportReport:
     report = ExportReport()
     problems: list[str] = []
     with transaction.atomic():
-        planned = plan_markdown(problems)
-        planned += [plan_list(kind, root, problems, report.notes) for kind in LIST_KINDS]
+        planned = plan_files(root, problems, report.notes)
         orphans = orphan_files(root, planned)
         problems += unloaded_file_edits(root, planned)
         if problems:

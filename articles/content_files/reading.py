@@ -1,0 +1,306 @@
+"""Reading and checking the Markdown and YAML files in content/, without touching the database.
+
+`read_content(root)` returns every record the files describe, or every problem it found, each naming the file
+and the field or line. Nothing is written until all files are good, so a broken file can never leave the
+database half-loaded. What files exist and what they hold comes from the content-kind registry
+(articles.registry); values are checked by the models' own validation (front_matter).
+"""
+
+import re
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from articles.content_files.entries import ContentError, ContentSet, Entry, StoredHtml
+from articles.content_files.front_matter import check_values, file_fields, relation_fields
+from articles.content_files.links import internal_links, line_of, site_paths
+from articles.content_files.parsing import load_yaml, read_text, split_markdown_file
+from articles.models import SLUG_PATTERN, LoadedFromFile, Reference
+from articles.registry import (
+    ContentKind,
+    MarkdownFolder,
+    SingleFile,
+    YamlList,
+    content_kinds,
+    kind_of,
+)
+from articles.rendering import bodies
+from articles.rendering.body_rules import body_problems
+
+SLUG = re.compile(SLUG_PATTERN)
+
+
+def clean_mapping(
+    raw: Any,
+    kind: ContentKind,
+    path: Path,
+    errors: list[ContentError],
+    what: str = "front matter",
+    key: str | None = None,
+) -> dict[str, Any] | None:
+    """Check a file's mapping against its kind's fields; append one error per problem. None when anything
+    is wrong. `key`: the record's key where the file name gives it (a model's clean() may need it)."""
+    if not isinstance(raw, dict):
+        errors.append(
+            ContentError(path, f"{what} must be a mapping of keys to values, not {type(raw).__name__}")
+        )
+        return None
+    model = kind.model
+    key_name = kind.files.key_name if isinstance(kind.files, YamlList) else None
+    fields = [
+        *([key_name] if key_name else []),
+        *file_fields(model),
+        *(f.name for f in relation_fields(model)),
+    ]
+    required = [name for name in fields if name == key_name or not model._meta.get_field(name).blank]
+    problems: list[str] = []
+    unknown = sorted(set(raw) - set(fields))
+    if unknown:
+        problems.append(f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(fields)}")
+    missing = [name for name in required if name not in raw]
+    if missing:
+        problems.append(f"missing required key(s) {', '.join(map(repr, missing))}")
+    if key_name and key_name in raw:
+        key = raw[key_name]
+        key_field = model._meta.get_field(model.KEY_FIELD)
+        if not isinstance(key, str) or not SLUG.match(key):
+            problems.append(f"'{key_name}' {key_field.validators[-1].message}, not {key!r}")
+    values, value_problems = check_values(model, raw, key=key if isinstance(key, str) else None)
+    problems += value_problems
+    errors.extend(ContentError(path, f"{what}: {problem}") for problem in problems)
+    if problems or missing:
+        return None
+    if key_name:
+        values[key_name] = raw[key_name]
+    return values
+
+
+def slug_from_file(path: Path, errors: list[ContentError]) -> str | None:
+    if not SLUG.match(path.stem):
+        errors.append(
+            ContentError(
+                path, f"file name {path.name!r} must be a slug: lowercase letters, digits and hyphens"
+            )
+        )
+        return None
+    return path.stem
+
+
+def read_markdown_record(path: Path, kind: ContentKind, errors: list[ContentError]) -> Entry | None:
+    """One record from its Markdown file: front matter, then the body."""
+    if isinstance(kind.files, SingleFile):
+        if not path.exists():
+            errors.append(
+                ContentError(
+                    path, f"is missing: the site's {kind.model._meta.verbose_name} must be kept in this file"
+                )
+            )
+            return None
+        key: str | None = kind.files.key
+    else:
+        key = slug_from_file(path, errors)
+    parsed = split_markdown_file(path, errors)
+    if key is None or parsed is None:
+        return None
+    values = clean_mapping(parsed.front, kind, path, errors, key=key)
+    if values is None:
+        return None
+    assert kind.body_field is not None
+    values[kind.body_field] = parsed.body
+    checked_body = kind.body_field if kind.has_rendered_body else None
+    return Entry(kind.model, key, values, path, body_field=checked_body, body_line=parsed.body_line)
+
+
+def file_body_problems(
+    entry: Entry, reference_keys: frozenset[str], block_names: frozenset[str]
+) -> list[ContentError]:
+    """What is wrong in one body on its own (the rules of articles.rendering.body_rules), at its file line."""
+    assert entry.body_field is not None
+    problems = body_problems(
+        entry.values[entry.body_field],
+        reference_keys=reference_keys,
+        block_names=block_names,
+        in_block=not entry.model.USES_BLOCKS,
+        topic_page=entry.model.is_topic_key(entry.key),
+    )
+    return [ContentError(entry.path, message, line=entry.file_line(line)) for line, message in problems]
+
+
+def _read_and_check(
+    path: Path, *, model: type[LoadedFromFile], reference_keys: frozenset[str], block_names: frozenset[str]
+) -> tuple[Entry | None, list[ContentError]]:
+    errors: list[ContentError] = []
+    entry = read_markdown_record(path, kind_of(model), errors)
+    if entry is not None and entry.body_field is not None:
+        errors.extend(file_body_problems(entry, reference_keys, block_names))
+    return entry, errors
+
+
+def read_checked_records(
+    paths: Sequence[Path],
+    kind: ContentKind,
+    reference_keys: frozenset[str],
+    block_names: frozenset[str],
+    errors: list[ContentError],
+) -> list[Entry]:
+    """Markdown records, each read and checked on its own, across processes when there are many files (no
+    database is touched). Checks that need every file come later, in check_cross_references."""
+    # The model, not the kind, crosses to the worker processes: a kind holds functions that do not pickle.
+    check = partial(_read_and_check, model=kind.model, reference_keys=reference_keys, block_names=block_names)
+    entries = []
+    for entry, problems in bodies.map_in_processes(check, paths, parallel=True):
+        errors.extend(problems)
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def read_yaml_list(path: Path, kind: ContentKind, errors: list[ContentError]) -> list[Entry]:
+    assert isinstance(kind.files, YamlList)
+    source = read_text(path, errors)
+    if source is None:
+        return []
+    data = load_yaml(source, path, errors)
+    if not isinstance(data, list):
+        if data is not None:
+            errors.append(ContentError(path, "must be a YAML list of entries"))
+        return []
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    key_name = kind.files.key_name
+    for number, raw in enumerate(data, start=1):
+        # A key the entry names is checked for duplicates even when the entry has other problems.
+        named_key = raw.get(key_name) if key_name and isinstance(raw, dict) else None
+        if isinstance(named_key, str) and named_key in seen:
+            errors.append(ContentError(path, f"entry {number}: duplicate key {named_key!r}"))
+            continue
+        if isinstance(named_key, str):
+            seen.add(named_key)
+        values = clean_mapping(raw, kind, path, errors, what=f"entry {number}")
+        if values is None:
+            continue
+        key = kind.files.key_of(values)
+        if key_name:
+            del values[key_name]  # the key is stored in its own field, not as content
+        elif key in seen:
+            errors.append(ContentError(path, f"entry {number}: duplicate key {key!r}"))
+            continue
+        seen.add(key)
+        entries.append(Entry(kind.model, key, values, path))
+    return entries
+
+
+def read_kind(root: Path, kind: ContentKind, content: "ContentSet") -> list[Entry]:
+    """Every record of one kind that the files under `root` hold."""
+    if isinstance(kind.files, YamlList):
+        return read_yaml_list(root / kind.files.path, kind, content.errors)
+    reference_keys = content.keys_of(Reference)
+    block_names = frozenset(content.block_sources()) if kind.uses_blocks else frozenset()
+    return read_checked_records(kind.files.paths(root), kind, reference_keys, block_names, content.errors)
+
+
+def check_cross_references(content: ContentSet, stored_html: StoredHtml | None = None) -> None:
+    """Checks that need every file: reserved keys, records named by other records, links between pages
+    (each body was checked on its own as it was read)."""
+    errors = content.errors
+    for kind in content_kinds():
+        reserved = kind.files.reserved_keys if isinstance(kind.files, MarkdownFolder) else frozenset()
+        for entry in content.of(kind.model):
+            if entry.key in reserved:
+                errors.append(
+                    ContentError(
+                        entry.path, f"slug {entry.key!r} is taken by the site's own /{entry.key}/ page"
+                    )
+                )
+        for relation in relation_fields(kind.model):
+            related = kind_of(relation.related_model)
+            known = content.keys_of(related.model)
+            where = related.files.path_of("")
+            for entry in content.of(kind.model):
+                if entry.values[relation.name] not in known:
+                    errors.append(
+                        ContentError(
+                            entry.path,
+                            f"front matter: '{relation.name}' {entry.values[relation.name]!r} is not in "
+                            f"{where} (known: {', '.join(sorted(known)) or 'none'})",
+                        )
+                    )
+    paths = site_paths(content)
+    body_html = rendered_bodies(content, content.keys_of(Reference), stored_html)
+    for entry in content.entries:
+        if entry.body_field is None:
+            continue
+        body = entry.values[entry.body_field]
+        for href in internal_links(body_html[entry.model, entry.key]):
+            if href.split("#", 1)[0] in content.unreadable_paths:
+                continue
+            if state := paths.problem(href):
+                errors.append(
+                    ContentError(
+                        entry.path,
+                        f"links to {href}, which is {state}",
+                        line=entry.file_line(line_of(href, body)),
+                    )
+                )
+
+
+def rendered_bodies(
+    content: ContentSet, reference_keys: frozenset[str], stored_html: StoredHtml | None
+) -> dict[tuple[type[LoadedFromFile], str], str]:
+    """The HTML of every body, to find its links: the stored HTML where the database already holds exactly
+    this body (its links are the same), else the body rendered now, once, kept in `content.rendered` so
+    that saving stores this rendering instead of making it again."""
+    html: dict[tuple[type[LoadedFromFile], str], str] = {}
+    to_render: list[Entry] = []
+    for entry in content.entries:
+        if entry.body_field is None:
+            continue
+        stored = stored_html(entry) if stored_html else None
+        if stored is None:
+            to_render.append(entry)
+        else:
+            html[entry.model, entry.key] = stored
+    # Rendered with the references of the files: a body citing any other key is refused above, so this is
+    # the same rendering a save makes with the references in the database after loading.
+    renderings = bodies.render_bodies(
+        [(entry.values[entry.body_field], entry.anchor_prefix) for entry in to_render if entry.body_field],
+        known_keys=reference_keys,
+        blocks=content.block_sources(),
+    )
+    for entry, rendering in zip(to_render, renderings, strict=True):
+        content.rendered[entry.model, entry.key] = rendering
+        html[entry.model, entry.key] = rendering.html
+    return html
+
+
+def read_content(root: Path, *, stored_html: StoredHtml | None = None) -> ContentSet:
+    """Read every content file under `root`, kind by kind as the registry lists them. Entries come in the
+    order they must be written.
+
+    `stored_html` (see StoredHtml) spares rendering bodies that are already in the database as they are.
+    """
+    content = ContentSet()
+    if not root.is_dir():
+        content.errors.append(ContentError(root, "is not a folder of content"))
+        return content
+    for kind in content_kinds():
+        entries = read_kind(root, kind, content)
+        content.entries += entries
+        if not isinstance(kind.files, MarkdownFolder):
+            continue
+        for key in kind.files.required_keys:
+            if not (root / kind.files.path_of(key)).exists():
+                content.errors.append(
+                    ContentError(root / kind.files.path_of(key), "is missing: the site needs this page")
+                )
+        read_keys = {entry.key for entry in entries}
+        content.unreadable_paths |= {
+            url
+            for path in kind.files.paths(root)
+            if path.stem not in read_keys
+            and SLUG.match(path.stem)
+            and (url := kind.model.url_for(path.stem)) is not None
+        }
+    check_cross_references(content, stored_html)
+    return content

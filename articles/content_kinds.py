@@ -1,0 +1,81 @@
+"""The articles app's kinds of content, as the content system knows them (see articles.registry).
+ArticlesConfig.ready() registers them."""
+
+from django.utils.text import slugify
+
+from articles.models import (
+    NOT_TOPICS,
+    Article,
+    ArticleQuerySet,
+    Disclaimer,
+    GlossaryTerm,
+    Reference,
+    SharedBlock,
+)
+from articles.registry import (
+    ContentKind,
+    Findable,
+    MarkdownFolder,
+    OnDashboard,
+    SingleFile,
+    YamlList,
+)
+
+# Paths the site itself serves: an article with one of these slugs would be unreachable or shadow them.
+RESERVED_SLUGS = frozenset(
+    {
+        "faq",
+        "admin",
+        "editor",
+        "static",
+        "media",
+        "search",
+        "glossary",
+        "handout",
+        "preview",
+        "theme",
+        "feedback",
+        "healthz",
+    }
+)
+
+REFERENCES = ContentKind(
+    Reference,
+    YamlList(
+        "site/references.yaml",
+        key_name="key",
+        header=(
+            "# Every source the site cites, once. Format: content/README.md.\n"
+            "# Titles are exact where verified; a title in square brackets is a description.\n"
+            "# url: a link a reader can open (DOI, PubMed, DailyMed label, publisher's page), checked "
+            "against\n# the source; a source without one has a link_note saying why.\n"
+        ),
+    ),
+)
+GLOSSARY = ContentKind(
+    GlossaryTerm,
+    YamlList(
+        "site/glossary.yaml",
+        key_name=None,
+        derive_key=lambda values: slugify(values["term"]),
+        header=(
+            "# Plain-language definitions. Format: content/README.md.\n"
+            "# Each term (or alias) appears in at least one article or FAQ answer. "
+            "Definitions: grade 6 or lower, no citations.\n"
+        ),
+        export_order=lambda key, values: (str(values["term"]).casefold(), str(values["term"])),
+    ),
+    search=Findable("glossary", title_field="term", listing_order=3),
+    renders_into_bodies="all",  # its first use on every page links to it
+)
+DISCLAIMER = ContentKind(Disclaimer, SingleFile("site/disclaimer.md", key="disclaimer"))
+SHARED_BLOCKS = ContentKind(SharedBlock, MarkdownFolder("blocks"), renders_into_bodies="users")
+ARTICLES = ContentKind(
+    Article,
+    MarkdownFolder("articles", required_keys=tuple(sorted(NOT_TOPICS)), reserved_keys=RESERVED_SLUGS),
+    search=Findable("page", title_field="title", findable=ArticleQuerySet.published, listing_order=1),
+    dashboard=OnDashboard(
+        "Page", title_field="title", changes_label="Changes to a live page", review_reminders=True
+    ),
+)
+KINDS = (REFERENCES, GLOSSARY, DISCLAIMER, SHARED_BLOCKS, ARTICLES)

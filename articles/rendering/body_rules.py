@@ -1,0 +1,66 @@
+"""The rules every Markdown body keeps, in one function (`body_problems`) that the loader, the admin forms
+and publishing all call: care cards, pictures and shared blocks well formed, every citation a known
+reference, and a topic page's shape (key points first, and an honest account of what is not known)."""
+
+import re
+from collections.abc import Collection
+from typing import NamedTuple
+
+from articles.rendering.care_cards import card_problems
+from articles.rendering.citations import link_citations
+from articles.rendering.pictures import picture_problems
+from articles.rendering.shared_blocks import block_problems
+
+MAX_KEY_POINTS = 5
+_KEY_POINTS = re.compile(r"^##\s+Key points\s*$", re.IGNORECASE)
+_KNOWN_UNKNOWN = re.compile(r"^##\s+What we know and what we don[’']t\s*$", re.IGNORECASE | re.MULTILINE)
+_BULLET = re.compile(r"^(?:[-*+]|\d+\.)\s+\S")
+
+
+def topic_page_problems(body: str) -> list[str]:
+    lines = [line.rstrip() for line in body.splitlines()]
+    first = next((line for line in lines if line.strip()), "")
+    problems = []
+    if not _KEY_POINTS.match(first):
+        problems.append("a topic page must start with the heading '## Key points'")
+    else:
+        start = lines.index(first) + 1
+        end = next((i for i in range(start, len(lines)) if lines[i].startswith("#")), len(lines))
+        bullets = sum(1 for line in lines[start:end] if _BULLET.match(line))
+        if not 1 <= bullets <= MAX_KEY_POINTS:
+            problems.append(f"'Key points' must be a list of 1 to {MAX_KEY_POINTS} bullets, not {bullets}")
+    if not _KNOWN_UNKNOWN.search(body):
+        problems.append("a topic page needs a section '## What we know and what we don't'")
+    return problems
+
+
+class BodyProblem(NamedTuple):
+    line: int | None  # line of the body, when the problem has one
+    message: str  # lower-case, to follow "file:line: " or "Line N: "
+
+
+def body_problems(
+    text: str,
+    *,
+    reference_keys: Collection[str],
+    block_names: Collection[str],
+    in_block: bool,
+    topic_page: bool,
+) -> list[BodyProblem]:
+    """Everything wrong in one body on its own. `in_block`: the body is a shared block (which may not use
+    another); `topic_page`: it must keep a topic page's shape."""
+    problems = [
+        BodyProblem(line, problem)
+        for line, problem in [
+            *card_problems(text),
+            *block_problems(text, block_names, in_block=in_block),
+            *picture_problems(text),
+        ]
+    ]
+    problems += [
+        BodyProblem(miss.line, f"[@{miss.key}] is not a reference: add it to the references first")
+        for miss in link_citations(text, reference_keys).unknown
+    ]
+    if topic_page:
+        problems += [BodyProblem(None, problem) for problem in topic_page_problems(text)]
+    return problems

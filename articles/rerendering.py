@@ -1,0 +1,64 @@
+"""Stored bodies rendered again when what they are built from changes.
+
+A page's or FAQ answer's stored HTML holds the glossary links and shared blocks as they were when it was
+saved. When a glossary term or a shared block changes (in the admin, by a load, or by a restore from
+history), the bodies built from it are rendered again here. Which kinds hold such bodies comes from the
+registry.
+"""
+
+from articles.models import GlossaryTerm, Reference, RenderedBody, SharedBlock
+from articles.registry import body_kinds
+from articles.rendering.bodies import BodyJob, render_stored_bodies
+from articles.rendering.renderer import normalize_source
+
+
+def body_models() -> list[type[RenderedBody]]:
+    """Pages and FAQ answers: bodies that use shared blocks, written last and rendered again when a glossary
+    term or a block changes (see articles.registry.body_kinds)."""
+    return [kind.model for kind in body_kinds()]
+
+
+def bodies_using(blocks: set[str] | None) -> list[RenderedBody]:
+    """Every page and answer whose body uses one of `blocks` (all of them when `blocks` is None)."""
+    return [
+        record
+        for model in body_models()
+        for record in model.objects.all()
+        if blocks is None or blocks.intersection(record.shared_blocks)
+    ]
+
+
+def rerender_bodies(
+    skip: set[tuple[type, str]] = frozenset(),
+    *,
+    parallel: bool = False,
+    using_blocks: set[str] | None = None,
+) -> int:
+    """Render pages and answers again: their stored HTML links glossary terms, and holds shared blocks, as
+    they were when saved. With `using_blocks`, only the bodies that use one of those blocks.
+
+    `parallel` renders across processes (for commands; the admin calls this inside a web request).
+    """
+    records: list[RenderedBody] = [
+        record
+        for record in bodies_using(using_blocks)
+        if (type(record), getattr(record, record.KEY_FIELD)) not in skip
+    ]
+    jobs = [
+        BodyJob(
+            normalize_source(getattr(record, record.SOURCE_FIELD)),
+            record.anchor_prefix_for(getattr(record, type(record).KEY_FIELD)),
+        )
+        for record in records
+    ]
+    renderings = render_stored_bodies(
+        jobs,
+        known_keys=Reference.known_keys(),
+        matchers=GlossaryTerm.matchers(),
+        blocks=SharedBlock.sources(),
+        parallel=parallel,
+    )
+    for record, rendering in zip(records, renderings, strict=True):
+        record.prepared_rendering = rendering
+        record.save()
+    return len(records)
