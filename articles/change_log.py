@@ -24,7 +24,7 @@ def validate_change_log(value: Any) -> None:
         if not isinstance(item, dict) or set(item) != {"date", "summary"}:
             raise ValidationError(f"entry {number} must have exactly the keys 'date' and 'summary'")
         day, summary = item["date"], item["summary"]
-        if not isinstance(day, str) or not _ISO_DATE.fullmatch(day) or not is_real_date(day):
+        if not isinstance(day, str) or strict_iso_date(day) is None:
             raise ValidationError(
                 f"entry {number}: 'date' must be a real date written YYYY-MM-DD, not {day!r}"
             )
@@ -39,12 +39,15 @@ def validate_change_log(value: Any) -> None:
         raise ValidationError("entries must be newest first")
 
 
-def is_real_date(text: str) -> bool:
+def strict_iso_date(text: str) -> date | None:
+    """The date `text` writes as YYYY-MM-DD, or None. Only that form: Python's fromisoformat also reads
+    20261126 and 2026-W48-4, which a reader of the file would not."""
+    if not _ISO_DATE.fullmatch(text):
+        return None
     try:
-        date.fromisoformat(text)
+        return date.fromisoformat(text)
     except ValueError:
-        return False
-    return True
+        return None
 
 
 def format_change_log(changes: list[dict[str, str]]) -> str:
@@ -58,11 +61,10 @@ def parse_change_log(text: str) -> list[dict[str, str]]:
         if not line:
             continue
         day, separator, summary = line.partition(":")
-        try:
-            parsed = date.fromisoformat(day.strip())
-        except ValueError:
+        parsed = strict_iso_date(day.strip())
+        if parsed is None:
             message = f"Line {number}: start with a date written YYYY-MM-DD, then a colon."
-            raise forms.ValidationError(message) from None
+            raise forms.ValidationError(message)
         if not separator or not summary.strip():
             raise forms.ValidationError(
                 f"Line {number}: after the date and colon, say in one line what changed."

@@ -4,7 +4,8 @@ ArticlesConfig.ready() registers them."""
 from django.utils.text import slugify
 
 from articles.models import (
-    NOT_TOPICS,
+    ABOUT_SLUG,
+    HOME_SLUG,
     Article,
     ArticleQuerySet,
     Disclaimer,
@@ -21,29 +22,10 @@ from articles.registry import (
     YamlList,
 )
 
-# Paths the site itself serves: an article with one of these slugs would be unreachable or shadow them.
-RESERVED_SLUGS = frozenset(
-    {
-        "faq",
-        "admin",
-        "editor",
-        "static",
-        "media",
-        "search",
-        "glossary",
-        "handout",
-        "preview",
-        "theme",
-        "feedback",
-        "healthz",
-    }
-)
-
 REFERENCES = ContentKind(
     Reference,
     YamlList(
         "site/references.yaml",
-        key_name="key",
         header=(
             "# Every source the site cites, once. Format: content/README.md.\n"
             "# Titles are exact where verified; a title in square brackets is a description.\n"
@@ -56,7 +38,6 @@ GLOSSARY = ContentKind(
     GlossaryTerm,
     YamlList(
         "site/glossary.yaml",
-        key_name=None,
         derive_key=lambda values: slugify(values["term"]),
         header=(
             "# Plain-language definitions. Format: content/README.md.\n"
@@ -65,17 +46,15 @@ GLOSSARY = ContentKind(
         ),
         export_order=lambda key, values: (str(values["term"]).casefold(), str(values["term"])),
     ),
-    search=Findable("glossary", title_field="term", listing_order=3),
+    search=Findable("glossary", listing_order=3),
     renders_into_bodies="all",  # its first use on every page links to it
 )
-DISCLAIMER = ContentKind(Disclaimer, SingleFile("site/disclaimer.md", key="disclaimer"))
+DISCLAIMER = ContentKind(Disclaimer, SingleFile("site/disclaimer.md"))
 SHARED_BLOCKS = ContentKind(SharedBlock, MarkdownFolder("blocks"), renders_into_bodies="users")
 ARTICLES = ContentKind(
     Article,
-    MarkdownFolder("articles", required_keys=tuple(sorted(NOT_TOPICS)), reserved_keys=RESERVED_SLUGS),
-    search=Findable("page", title_field="title", findable=ArticleQuerySet.published, listing_order=1),
-    dashboard=OnDashboard(
-        "Page", title_field="title", changes_label="Changes to a live page", review_reminders=True
-    ),
+    MarkdownFolder("articles", required_keys=(HOME_SLUG, ABOUT_SLUG)),
+    search=Findable("page", findable=ArticleQuerySet.published, listing_order=1),
+    dashboard=OnDashboard("Page", changes_label="Changes to a live page", review_reminders=True),
 )
 KINDS = (REFERENCES, GLOSSARY, DISCLAIMER, SHARED_BLOCKS, ARTICLES)

@@ -37,7 +37,9 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 validate_content_slug = RegexValidator(
     SLUG_PATTERN, "must be lowercase letters, digits and hyphens", code="invalid_slug"
 )
-MAIN_MESSAGE_MISSING = "is required on a topic page: the one thing a reader should take away, in one sentence"
+MAIN_MESSAGE_MISSING = (
+    "A topic page needs a main message: the one thing a reader should take away, in one sentence."
+)
 
 
 def require_main_message(is_topic: bool, main_message: str) -> None:
@@ -70,6 +72,7 @@ class LoadedFromFile(models.Model):
     """
 
     KEY_FIELD: ClassVar[str] = "slug"
+    TITLE_FIELD: ClassVar[str] = "title"  # what a reader or editor knows the record by
     CONTENT_FIELDS: ClassVar[tuple[str, ...]] = ()
 
     source_path = models.CharField(
@@ -101,8 +104,13 @@ class LoadedFromFile(models.Model):
         checked, search results and sitemaps point, with it). None for a kind readers never visit alone."""
         return None
 
-    def get_absolute_url(self) -> str | None:
-        return self.url_for(self.content_key)
+
+class OnSite:
+    """Mixed into a LoadedFromFile model whose records readers visit: the admin's "View on site" and the
+    sitemap use its address (url_for). Kinds without a page of their own leave it out."""
+
+    def get_absolute_url(self) -> str:
+        return self.url_for(self.content_key)  # type: ignore[attr-defined]
 
 
 class Reference(LoadedFromFile):
@@ -131,7 +139,7 @@ class Reference(LoadedFromFile):
     url = models.URLField(
         max_length=500,
         blank=True,
-        validators=[URLValidator(schemes=["https"], message="must be an https:// address")],
+        validators=[URLValidator(schemes=["https"], message="must be an https:// address", code="not_https")],
         help_text="A link a reader can open: DOI, PubMed, a DailyMed label or the publisher's page.",
     )
     link_note = models.CharField(
@@ -233,9 +241,10 @@ def validate_aliases(value: Any) -> None:
         raise ValidationError(f"{short!r} too short: each must have at least {MIN_ALIAS_LENGTH} letters")
 
 
-class GlossaryTerm(LoadedFromFile, Reviewed):
+class GlossaryTerm(OnSite, LoadedFromFile, Reviewed):
     """A medical or technical word, explained plainly. Its first use on each page links here."""
 
+    TITLE_FIELD = "term"
     CONTENT_FIELDS = ("term", "definition", "aliases", "last_reviewed", "next_review_due")
 
     slug = models.SlugField(max_length=80, unique=True, validators=[validate_content_slug])
@@ -251,7 +260,7 @@ class GlossaryTerm(LoadedFromFile, Reviewed):
     search_text = models.TextField(
         default="", editable=False, help_text="The plain text site search indexes, derived on save."
     )
-    search_vector = search_vector_field("term")
+    search_vector = search_vector_field(TITLE_FIELD)
     updated = models.DateTimeField(auto_now=True)
 
     objects = SearchableQuerySet.as_manager()
@@ -286,7 +295,7 @@ class GlossaryTerm(LoadedFromFile, Reviewed):
     @classmethod
     def matchers(cls) -> list[TermMatcher]:
         return [
-            TermMatcher(slug=slug, phrases=(term, *aliases))
+            TermMatcher(url=cls.url_for(slug), phrases=(term, *aliases))
             for slug, term, aliases in cls.objects.values_list("slug", "term", "aliases")
         ]
 
@@ -398,7 +407,7 @@ class ArticleQuerySet(SearchableQuerySet["Article"]):
         return self.exclude(slug__in=NOT_TOPICS)
 
 
-class Article(LoadedFromFile, RenderedBody, Reviewed):
+class Article(OnSite, LoadedFromFile, RenderedBody, Reviewed):
     CONTENT_FIELDS = (
         "title",
         "summary",
@@ -440,7 +449,7 @@ class Article(LoadedFromFile, RenderedBody, Reviewed):
     search_text = models.TextField(
         default="", editable=False, help_text="The plain text site search indexes, derived on save."
     )
-    search_vector = search_vector_field("title")
+    search_vector = search_vector_field(LoadedFromFile.TITLE_FIELD)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -35,8 +35,6 @@ class MarkdownFolder:
 
     folder: str
     required_keys: tuple[str, ...] = ()  # records the site cannot do without (the home page)
-    # Keys a record may not have because the site's own pages use them as paths.
-    reserved_keys: frozenset[str] = frozenset()
 
     def path_of(self, key: str) -> Path:
         return Path(self.folder) / f"{key}.md"
@@ -47,10 +45,10 @@ class MarkdownFolder:
 
 @dataclass(frozen=True)
 class SingleFile:
-    """One record in one Markdown file (the disclaimer), which must exist."""
+    """One record in one Markdown file (the disclaimer), which must exist. Its key is the default of the
+    model's key field."""
 
     path: str
-    key: str
 
     def path_of(self, key: str) -> Path:
         return Path(self.path)
@@ -64,8 +62,8 @@ class YamlList:
     """Many records in one YAML list, one mapping per record."""
 
     path: str
-    # The mapping key that holds the record's key ("key", "slug"); None when the key is derived instead.
-    key_name: str | None
+    # How a record's key is made from its values (a glossary term's slug from its term). Without it, each
+    # entry names its key under the model's KEY_FIELD ("key", "slug").
     derive_key: Callable[[dict[str, Any]], str] | None = None
     header: str = ""  # comment lines the export writes above the list
     # Sort key of (key, values): the export writes entries in this order, so an added record always lands
@@ -77,12 +75,6 @@ class YamlList:
 
     def paths(self, root: Path) -> list[Path]:
         return [root / self.path]
-
-    def key_of(self, values: dict[str, Any]) -> str:
-        if self.key_name is not None:
-            return values[self.key_name]
-        assert self.derive_key is not None
-        return self.derive_key(values)
 
 
 Layout = MarkdownFolder | SingleFile | YamlList
@@ -96,7 +88,6 @@ class Findable:
     `objects.search()` (articles.search_text)."""
 
     name: str
-    title_field: str
     findable: Callable[["QuerySet[Any]"], "QuerySet[Any]"] = lambda rows: rows
     listing_order: int = 100  # lower first, among results of equal rank
 
@@ -107,7 +98,6 @@ class OnDashboard:
     (`label`, e.g. "Page"), and, with `review_reminders`, records whose review is overdue or due soon."""
 
     label: str
-    title_field: str
     changes_label: str = ""  # for changes proposed to a live record ("Changes to a live page")
     review_reminders: bool = False
 
@@ -128,6 +118,24 @@ class ContentKind:
     @property
     def name(self) -> str:
         return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def key_in_entry(self) -> str | None:
+        """The name a YAML list entry gives its key under (None where the key is derived, or not a list)."""
+        if isinstance(self.files, YamlList) and self.files.derive_key is None:
+            return self.model.KEY_FIELD
+        return None
+
+    def key_of(self, values: dict[str, Any]) -> str:
+        """A YAML list entry's key, from its checked values."""
+        assert isinstance(self.files, YamlList)
+        derive = self.files.derive_key
+        return derive(values) if derive is not None else values[self.model.KEY_FIELD]
+
+    @property
+    def single_key(self) -> str:
+        """A SingleFile kind's one key: the model's key field's default."""
+        return self.model._meta.get_field(self.model.KEY_FIELD).default
 
     @property
     def body_field(self) -> str | None:
@@ -168,10 +176,6 @@ def register(*kinds: ContentKind) -> None:
             reversion.register(kind.model)
 
 
-def unregister(model: type) -> None:
-    _KINDS.pop(model, None)
-
-
 def content_kinds() -> list[ContentKind]:
     """Every kind, in the order records are read and written."""
     return sorted(_KINDS.values(), key=lambda kind: kind.phase)
@@ -193,6 +197,33 @@ def body_kinds() -> list[ContentKind]:
 
 def searchable_kinds() -> list[ContentKind]:
     return [kind for kind in _KINDS.values() if kind.search is not None]
+
+
+_PATHS_SERVED_ELSEWHERE: set[str] = set()
+
+
+def reserve_paths(*segments: str) -> None:
+    """First path segments the site serves outside its URLconf (static files, a middleware's /healthz/)."""
+    _PATHS_SERVED_ELSEWHERE.update(segments)
+
+
+def paths_the_site_serves() -> frozenset[str]:
+    """The first segments of every path the site serves itself ("faq", "search", the admin's...): a record
+    whose page would be /<key>/ may not take one of them (it would shadow, or be shadowed by, that path)."""
+    from django.urls import URLResolver, get_resolver
+
+    def routes(patterns: list[Any]) -> Iterator[str]:
+        for pattern in patterns:
+            route = str(pattern.pattern)
+            if isinstance(pattern, URLResolver) and not route:
+                yield from routes(pattern.url_patterns)  # an include() at the root
+            else:
+                yield route
+
+    served = {route.split("/", 1)[0] for route in routes(get_resolver().url_patterns)}
+    return (
+        frozenset(segment for segment in served if segment and "<" not in segment) | _PATHS_SERVED_ELSEWHERE
+    )
 
 
 _OTHER_PAGE_SOURCES: list[type] = []

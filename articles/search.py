@@ -54,7 +54,7 @@ def search_kinds() -> list[SearchKind]:
     Meta.ordering), as the registry declares them."""
     kinds = sorted(searchable_kinds(), key=lambda kind: kind.search.listing_order)
     return [
-        SearchKind(kind.search.name, kind.model, kind.search.title_field, kind.search.findable)
+        SearchKind(kind.search.name, kind.model, kind.model.TITLE_FIELD, kind.search.findable)
         for kind in kinds
     ]
 
@@ -157,7 +157,9 @@ def _best_matches(query: str, limit: int, kinds: tuple[SearchKind, ...]) -> mode
         .search(query)
         .annotate(kind=models.Value(number), listing=_listing(number, kind))
         .order_by("-rank", "listing")
-        .values_list("kind", "slug", kind.title_field, "rank", "headline", "search_text", "listing")[:limit]
+        .values_list(
+            "kind", kind.model.KEY_FIELD, kind.title_field, "rank", "headline", "search_text", "listing"
+        )[:limit]
         for number, kind in enumerate(kinds)
     ]
     return parts[0].union(*parts[1:], all=True).order_by("-rank", "listing")[:limit]
@@ -258,7 +260,7 @@ def _findable_documents() -> tuple[str, list[Any]]:
             ),
         )
         .order_by()
-        .values_list("kind", "position", "slug", "plain_title", "search_text")
+        .values_list("kind", "position", kind.model.KEY_FIELD, "plain_title", "search_text")
         for number, kind in enumerate(search_kinds())
     ]
     return documents[0].union(*documents[1:], all=True).order_by().query.sql_with_params()

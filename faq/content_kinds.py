@@ -6,12 +6,12 @@ from faq.models import Category, Question, QuestionQuerySet
 
 CATEGORIES = ContentKind(
     Category,
-    YamlList("faq/categories.yaml", key_name="slug", export_order=lambda key, values: (values["order"], key)),
+    YamlList("faq/categories.yaml", export_order=lambda key, values: (values["order"], key)),
 )
 QUESTIONS = ContentKind(
     Question,
     MarkdownFolder("faq"),
-    search=Findable("faq", title_field="question", findable=QuestionQuerySet.published, listing_order=2),
-    dashboard=OnDashboard("FAQ", title_field="question", changes_label="Changes to a live FAQ answer"),
+    search=Findable("faq", findable=QuestionQuerySet.published, listing_order=2),
+    dashboard=OnDashboard("FAQ", changes_label="Changes to a live FAQ answer"),
 )
 KINDS = (CATEGORIES, QUESTIONS)

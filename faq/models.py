@@ -10,6 +10,7 @@ from articles.models import (
     BODY_HELP,
     ORDER_VALIDATORS,
     LoadedFromFile,
+    OnSite,
     ProposedChange,
     RenderedBody,
     Reviewed,
@@ -40,9 +41,10 @@ class QuestionQuerySet(SearchableQuerySet["Question"]):
         return self.filter(status=Status.PUBLISHED)
 
 
-class Question(LoadedFromFile, RenderedBody, Reviewed):
+class Question(OnSite, LoadedFromFile, RenderedBody, Reviewed):
     SOURCE_FIELD = "answer"
     HTML_FIELD = "answer_html"
+    TITLE_FIELD = "question"
     CONTENT_FIELDS = ("question", "category", "order", "status", "last_reviewed", "next_review_due", "answer")
 
     slug = models.SlugField(
@@ -58,7 +60,7 @@ class Question(LoadedFromFile, RenderedBody, Reviewed):
     search_text = models.TextField(
         default="", editable=False, help_text="The plain text site search indexes, derived on save."
     )
-    search_vector = search_vector_field("question")
+    search_vector = search_vector_field(TITLE_FIELD)
     order = models.PositiveSmallIntegerField(default=100, validators=ORDER_VALIDATORS)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     created = models.DateTimeField(auto_now_add=True)

@@ -36,6 +36,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
+from articles.registry import page_sources
 from articles.theme import theme_of
 from articles.web.cache_guard import cache_call
 from ivmt_site.version_watch import VersionWatch
@@ -276,10 +277,12 @@ class PageCacheMiddleware:
         return response
 
 
-def on_content_saved(**_: Any) -> None:
-    """Receiver of post_save and post_delete for every model pages are built from (see
-    articles.registry.page_sources)."""
-    content_changed()
+def on_content_saved(sender: type, **_: Any) -> None:
+    """Receiver of every post_save and post_delete: a change to a model pages are built from (see
+    articles.registry.page_sources, read at each save so that a kind registered by any app counts) drops
+    the cached pages."""
+    if sender in page_sources():
+        content_changed()
 
 
 def on_content_loaded(**_: Any) -> bool:

@@ -4,5 +4,4 @@ nowhere else)."""
 from ivmt_site.settings import *  # noqa: F403
 from ivmt_site.settings import INSTALLED_APPS
 
-# Before the project shell's SiteConfig, which connects the page cache to every registered kind.
-INSTALLED_APPS = [*INSTALLED_APPS[:-1], "tests.kind_app", INSTALLED_APPS[-1]]
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.kind_app"]

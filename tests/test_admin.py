@@ -81,7 +81,7 @@ def test_an_admin_topic_page_without_a_main_message_is_refused(
     form = article_admin_form(title=article.title, main_message="  ")
     response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", form)
     assert response.status_code == 200
-    assert "is required on a topic page" in response.content.decode()
+    assert "A topic page needs a main message" in response.content.decode()
     home = Article.objects.get(slug="home")
     form = article_admin_form(title=home.title, slug="home", main_message="", body="Welcome.")
     assert admin_client.post(f"/admin/articles/article/{home.pk}/change/", form).status_code == 302
@@ -125,3 +125,26 @@ def test_a_glossary_edit_in_the_admin_relinks_pages(admin_client: Client, loaded
     )
     assert response.status_code == 302
     assert 'href="/glossary/#emergency-room"' in Article.objects.get(slug="does-it-work").body_html
+
+
+@pytest.mark.parametrize(
+    ("model", "shown"), [("reference", False), ("sharedblock", False), ("article", True)]
+)
+def test_view_on_site_is_offered_only_for_records_with_a_page(
+    admin_client: Client, loaded_site: None, model: str, shown: bool
+) -> None:
+    from django.apps import apps
+
+    record = apps.get_model("articles", model).objects.first()
+    page = admin_client.get(f"/admin/articles/{model}/{record.pk}/change/").content.decode()
+    assert ("View on site" in page) is shown
+
+
+@pytest.mark.parametrize("line", ["20261126: First version.", "2026-W48-4: First version."])
+def test_the_admin_change_log_takes_dates_as_the_files_do(line: str) -> None:
+    from django import forms
+
+    from articles.change_log import parse_change_log
+
+    with pytest.raises(forms.ValidationError, match="YYYY-MM-DD"):
+        parse_change_log(line)

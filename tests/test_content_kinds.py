@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from articles.editorial.dashboard import review_dashboard
 from articles.models import Status
@@ -76,3 +79,19 @@ def test_a_new_kind_waiting_for_review_is_on_the_dashboard(minimal_content: Path
     assert [(item.label, item.title) for item in waiting] == [
         ("Leaflet", "What to bring to a drip appointment")
     ]
+
+
+def test_saving_a_new_kinds_record_drops_the_cached_pages(
+    minimal_content: Path, load: Load, client: Client
+) -> None:
+    load(with_leaflet(minimal_content))
+    client.get("/")
+    with CaptureQueriesContext(connection) as cached:
+        client.get("/")
+    assert len(cached) == 0  # served from the page cache
+    leaflet = Leaflet.objects.get()
+    leaflet.title = "What to bring"
+    leaflet.save()
+    with CaptureQueriesContext(connection) as after_save:
+        client.get("/")
+    assert len(after_save) > 0  # the page cache was dropped: the page is built again

@@ -12,9 +12,9 @@ from tests.conftest import GLOSSARY_REVIEW_DATES
 pytestmark = pytest.mark.django_db
 
 MATCHERS = [
-    TermMatcher("hypotension", ("hypotension", "low blood pressure")),
-    TermMatcher("thunderclap-headache", ("thunderclap headache",)),
-    TermMatcher("aura", ("aura",)),
+    TermMatcher("/glossary/#hypotension", ("hypotension", "low blood pressure")),
+    TermMatcher("/glossary/#thunderclap-headache", ("thunderclap headache",)),
+    TermMatcher("/glossary/#aura", ("aura",)),
 ]
 
 

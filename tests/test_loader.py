@@ -14,7 +14,7 @@ from articles.content_files.sync import Decision, Outcome, decide, decide_again
 from articles.models import Article, Disclaimer, Reference
 from articles.rendering import bodies
 from faq.models import Question
-from tests.conftest import TOPIC_BODY, article_file, database_snapshot, question_file
+from tests.conftest import REVIEWED, TOPIC_BODY, article_file, database_snapshot, question_file
 
 pytestmark = pytest.mark.django_db
 
@@ -177,13 +177,13 @@ BROKEN_FILES = [
         "topic_page_without_main_message",
         "articles/side-effects.md",
         front_matter(main_message=None),
-        "side-effects.md: front matter: 'main_message' is required on a topic page",
+        "side-effects.md: front matter: 'main_message': A topic page needs a main message",
     ),
     (
         "reference_without_link_or_reason",
         "site/references.yaml",
         "- key: ali2009\n  authors: A\n  title: T\n  publisher: P\n  year: 2009\n",
-        "entry 1: 'url' is needed: an address a reader can open",
+        "entry 1 ('ali2009'): 'url' is needed: an address a reader can open",
     ),
     (
         "reference_with_link_and_reason",
@@ -202,14 +202,14 @@ BROKEN_FILES = [
         "glossary_term_without_review_dates",
         "site/glossary.yaml",
         "- term: placebo\n  definition: A dummy treatment.\n",
-        "entry 1: missing required key(s) 'last_reviewed', 'next_review_due'",
+        "entry 1 ('placebo'): missing required key(s) 'last_reviewed', 'next_review_due'",
     ),
     (
         "glossary_review_due_before_review",
         "site/glossary.yaml",
         "- term: placebo\n  definition: A dummy.\n"
         "  last_reviewed: 2026-11-26\n  next_review_due: 2026-01-01\n",
-        "entry 1: 'next_review_due' must be after 'last_reviewed'",
+        "entry 1 ('placebo'): 'next_review_due' must be after 'last_reviewed'",
     ),
     (
         "unknown_shared_block",
@@ -250,7 +250,12 @@ BROKEN_FILES = [
         "body is empty",
     ),
     ("not_utf8", "articles/side-effects.md", front_matter().encode() + b"caf\xe9\n", "is not UTF-8"),
-    ("bad_file_name", "articles/Side Effects.md", front_matter(), "must be a slug"),
+    (
+        "bad_file_name",
+        "articles/Side Effects.md",
+        front_matter(),
+        "is its key, which must be lowercase letters",
+    ),
     ("reserved_slug", "articles/faq.md", front_matter(), "slug 'faq' is taken"),
     (
         "broken_internal_link",
@@ -287,7 +292,7 @@ BROKEN_FILES = [
         "site/references.yaml",
         "- key: ali2009\n  authors: A\n  title: T\n  publisher: P\n  year: 2009\n"
         "- key: ali2009\n  authors: B\n  title: U\n  publisher: Q\n  year: 2010\n",
-        "duplicate key 'ali2009'",
+        "entry 2 ('ali2009'): duplicate key",
     ),
     (
         "reference_without_title",
@@ -492,3 +497,67 @@ def test_a_record_edited_after_planning_read_it_is_decided_again_when_locked(
 
     Article.objects.filter(slug="about").update(title="Edited in the admin meanwhile")
     assert decide_again(decision, Article.objects.get(slug="about")).outcome is Outcome.CONFLICT
+
+
+def test_a_glossary_term_only_in_the_database_does_not_break_links_to_it(
+    loaded_site: None, site_content: Path, load: Load
+) -> None:
+    """Stored pages link the glossary's terms as they were when saved: a term added in the admin (pages now
+    link to its anchor) leaves the unchanged files loadable."""
+    from articles.models import GlossaryTerm
+    from articles.rerendering import rerender_bodies
+
+    GlossaryTerm.objects.create(
+        slug="migraine", term="migraine", definition="A kind of headache.", **REVIEWED
+    )
+    rerender_bodies()
+    assert Article.objects.filter(body_html__contains='href="/glossary/#migraine"').exists()
+    assert "All content files are valid" in load(site_content, "--check")
+
+
+def test_a_reference_with_a_problem_is_reported_once_not_at_every_citation(minimal_content: Path) -> None:
+    references = minimal_content / "site" / "references.yaml"
+    references.write_text(references.read_text() + "  link_note: Also offline.\n")
+    messages = failed_load(minimal_content)
+    assert "entry 1 ('ali2009'): 'link_note' is only for a source without a 'url'" in messages
+    assert "is not a reference" not in messages
+
+
+def test_front_matter_and_body_problems_of_one_file_are_reported_together(minimal_content: Path) -> None:
+    page = article_file("Side effects", "Text.").replace("main_message: ", "main_message_x: ")
+    (minimal_content / "articles" / "side-effects.md").write_text(page.replace("## Key points", "## Summary"))
+    messages = failed_load(minimal_content)
+    assert "unknown key(s) 'main_message_x'" in messages
+    assert "must start with the heading '## Key points'" in messages
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ("  url: doi.org/10.1089/acm.2008.0410\n", "'url': Enter a valid URL."),
+        ("  url: http://doi.org/10.1089/acm.2008.0410\n", "'url' must be an https:// address"),
+    ],
+)
+def test_a_reference_address_is_taken_as_written_and_must_be_https(
+    minimal_content: Path, entry: str, problem: str
+) -> None:
+    references = minimal_content / "site" / "references.yaml"
+    text = references.read_text()
+    references.write_text(text[: text.index("  url:")] + entry)
+    assert problem in failed_load(minimal_content)
+
+
+def test_an_empty_alias_list_loads(minimal_content: Path, load: Load) -> None:
+    glossary = minimal_content / "site" / "glossary.yaml"
+    glossary.write_text(glossary.read_text() + "  aliases: []\n")
+    load(minimal_content)
+    from articles.models import GlossaryTerm
+
+    assert GlossaryTerm.objects.get(slug="placebo").aliases == []
+
+
+@pytest.mark.parametrize("day", ["20261126", "2026-W48-4", "2026-11-26T10:00"])
+def test_a_date_is_only_read_as_yyyy_mm_dd(minimal_content: Path, day: str) -> None:
+    page = article_file("Side effects", "Text.").replace("last_reviewed: 2026-11-26", f"last_reviewed: {day}")
+    (minimal_content / "articles" / "side-effects.md").write_text(page)
+    assert "'last_reviewed' must be a real date written YYYY-MM-DD" in failed_load(minimal_content)

@@ -61,6 +61,9 @@ class ContentSet:
     errors: list[ContentError] = field(default_factory=list)
     # Site paths of files that exist but could not be read: links to them are not reported a second time.
     unreadable_paths: set[str] = field(default_factory=set)
+    # Keys of records whose files name them but hold problems (reported already): other files may still
+    # refer to them without a second, misleading problem ("not a reference").
+    broken_keys: set[tuple[type[LoadedFromFile], str]] = field(default_factory=set)
     # Bodies rendered (Markdown and sanitizer) to check their links, by (model, key): saving reuses them.
     rendered: dict[tuple[type[LoadedFromFile], str], bodies.SanitizedBody] = field(default_factory=dict)
 
@@ -68,7 +71,9 @@ class ContentSet:
         return [entry for entry in self.entries if entry.model is model]
 
     def keys_of(self, model: type[LoadedFromFile]) -> frozenset[str]:
-        return frozenset(entry.key for entry in self.of(model))
+        """The keys of `model` that the files name, including those of records with problems."""
+        broken = {key for broken_model, key in self.broken_keys if broken_model is model}
+        return frozenset(entry.key for entry in self.of(model)) | broken
 
     def block_sources(self) -> dict[str, str]:
         """The shared blocks the files hold (bodies that use no other block), as render_body takes them."""

@@ -34,7 +34,7 @@ from articles.content_files.entries import ContentError, Entry
 from articles.content_files.front_matter import relation_fields
 from articles.content_files.reading import SLUG, read_content, read_markdown_record, read_yaml_list
 from articles.fingerprints import fingerprint
-from articles.models import LoadedFromFile
+from articles.models import LoadedFromFile, validate_content_slug
 from articles.registry import ContentKind, MarkdownFolder, SingleFile, YamlList, content_kinds
 from articles.rendering.renderer import normalize_source
 
@@ -185,7 +185,7 @@ def list_entry(kind: ContentKind, key: str, values: dict[str, Any]) -> dict[str,
     """One entry of a YAML list: its key (where the file holds it), then its fields in CONTENT_FIELDS order,
     empty ones left out; a list of words is written on one line, [a, b]."""
     assert isinstance(kind.files, YamlList)
-    entry: dict[str, Any] = {kind.files.key_name: key} if kind.files.key_name else {}
+    entry: dict[str, Any] = {kind.key_in_entry: key} if kind.key_in_entry else {}
     for name in kind.model.CONTENT_FIELDS:
         value = values.get(name)
         if is_empty(value):
@@ -206,10 +206,6 @@ def reader_for(kind: ContentKind) -> Reader:
     return lambda path, errors: [entry] if (entry := read_markdown_record(path, kind, errors)) else []
 
 
-def kind_name(model: type[LoadedFromFile]) -> str:
-    return str(model._meta.verbose_name_plural)
-
-
 def read_existing(root: Path, planned: PlannedFile) -> tuple[list[Entry], list[ContentError]] | None:
     """What the file there now holds, read as the loader reads it; None when there is no file."""
     path = root / planned.path
@@ -227,14 +223,14 @@ def plan_markdown(kind: ContentKind, problems: list[str]) -> list[PlannedFile]:
         records = records.select_related(*related)
     if isinstance(kind.files, SingleFile):
         # Only the record with the file's key has a file home; the admin allows no other.
-        records = records.filter(**{kind.model.KEY_FIELD: kind.files.key})
+        records = records.filter(**{kind.model.KEY_FIELD: kind.single_key})
     planned = []
     for record in records:
         if not SLUG.match(record.content_key):
             # Also keeps a hand-made slug such as "../x" from writing outside the folder.
             problems.append(
-                f"{record._meta.verbose_name} {record.content_key!r}: the slug is its file name and must "
-                "be lowercase letters, digits and hyphens; change it in the admin"
+                f"{record._meta.verbose_name} {record.content_key!r}: the slug is its file name, which "
+                f"{validate_content_slug.message}; change it in the admin"
             )
             continue
         text = markdown_text(front_matter(record, kind.body_field), getattr(record, kind.body_field))

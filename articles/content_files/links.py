@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 from articles.content_files.entries import ContentSet
 from articles.models import Status
+from articles.registry import content_kinds
 
 
 class _LinkCollector(HTMLParser):
@@ -24,7 +25,8 @@ class _LinkCollector(HTMLParser):
 # output a link's attributes can be read with a pattern, some 40 times faster than with HTMLParser.
 _LINK_TAG = re.compile(r'<a((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"]*")?)*)\s*/?>')
 _ANY_LINK_TAG = re.compile(r"<a[\s/>]")
-_ATTRIBUTE = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"]*)")?')
+# Inside a tag the sanitizer wrote, ' href="' can only start an attribute: a value holds no '"'.
+_HREF = re.compile(r'\shref="([^"]+)"')
 
 
 def link_targets(html: str) -> list[str]:
@@ -36,8 +38,7 @@ def link_targets(html: str) -> list[str]:
         collector.feed(html)
         collector.close()
         return collector.hrefs
-    attributes = (pair for tag in tags for pair in _ATTRIBUTE.findall(tag))
-    return [unescape(value) for name, value in attributes if name == "href" and value]
+    return [unescape(href) for tag in tags for href in _HREF.findall(tag)]
 
 
 def internal_links(html: str) -> list[str]:
@@ -56,15 +57,10 @@ class SitePaths:
 
     published: set[str] = field(default_factory=set)
     drafts: set[str] = field(default_factory=set)
-    # Pages that list records at anchors (/faq/#slug): a link to one of these must name an anchor that exists.
+    # Pages that list records at anchors that may be drafts (/faq/#slug): a link to one of these must name an
+    # anchor that is published. Anchors of records that are never drafts (glossary terms) are not checked: a
+    # body's stored HTML links the terms as they were when it was saved.
     anchored: set[str] = field(default_factory=set)
-
-    def add(self, url: str, *, published: bool) -> None:
-        (self.published if published else self.drafts).add(url)
-        page, hash_sign, _ = url.partition("#")
-        if hash_sign:
-            self.published.add(page)
-            self.anchored.add(page)
 
     def problem(self, href: str) -> str | None:
         """Why a link to `href` is broken, or None."""
@@ -77,8 +73,19 @@ class SitePaths:
 
 def site_paths(content: ContentSet) -> SitePaths:
     paths = SitePaths()
-    for entry in content.entries:
-        url = entry.model.url_for(entry.key)
-        if url is not None:
-            paths.add(url, published=entry.values.get("status", Status.PUBLISHED) == Status.PUBLISHED)
+    for kind in content_kinds():
+        model = kind.model
+        can_be_draft = "status" in model.CONTENT_FIELDS
+        sample = model.url_for("any")
+        if sample is None:
+            continue
+        page, hash_sign, _ = sample.partition("#")
+        if hash_sign:
+            paths.published.add(page)  # the page listing the records exists whatever they are
+            if not can_be_draft:
+                continue
+            paths.anchored.add(page)
+        for entry in content.of(model):
+            published = entry.values.get("status", Status.PUBLISHED) == Status.PUBLISHED
+            (paths.published if published else paths.drafts).add(model.url_for(entry.key))
     return paths

@@ -16,7 +16,7 @@ from articles.content_files.entries import ContentError, ContentSet, Entry, Stor
 from articles.content_files.front_matter import check_values, file_fields, relation_fields
 from articles.content_files.links import internal_links, line_of, site_paths
 from articles.content_files.parsing import load_yaml, read_text, split_markdown_file
-from articles.models import SLUG_PATTERN, LoadedFromFile, Reference
+from articles.models import SLUG_PATTERN, LoadedFromFile, Reference, validate_content_slug
 from articles.registry import (
     ContentKind,
     MarkdownFolder,
@@ -24,6 +24,7 @@ from articles.registry import (
     YamlList,
     content_kinds,
     kind_of,
+    paths_the_site_serves,
 )
 from articles.rendering import bodies
 from articles.rendering.body_rules import body_problems
@@ -47,7 +48,7 @@ def clean_mapping(
         )
         return None
     model = kind.model
-    key_name = kind.files.key_name if isinstance(kind.files, YamlList) else None
+    key_name = kind.key_in_entry
     fields = [
         *([key_name] if key_name else []),
         *file_fields(model),
@@ -63,9 +64,8 @@ def clean_mapping(
         problems.append(f"missing required key(s) {', '.join(map(repr, missing))}")
     if key_name and key_name in raw:
         key = raw[key_name]
-        key_field = model._meta.get_field(model.KEY_FIELD)
         if not isinstance(key, str) or not SLUG.match(key):
-            problems.append(f"'{key_name}' {key_field.validators[-1].message}, not {key!r}")
+            problems.append(f"'{key_name}' {validate_content_slug.message}, not {key!r}")
     values, value_problems = check_values(model, raw, key=key if isinstance(key, str) else None)
     problems += value_problems
     errors.extend(ContentError(path, f"{what}: {problem}") for problem in problems)
@@ -79,16 +79,21 @@ def clean_mapping(
 def slug_from_file(path: Path, errors: list[ContentError]) -> str | None:
     if not SLUG.match(path.stem):
         errors.append(
-            ContentError(
-                path, f"file name {path.name!r} must be a slug: lowercase letters, digits and hyphens"
-            )
+            ContentError(path, f"file name {path.name!r} is its key, which {validate_content_slug.message}")
         )
         return None
     return path.stem
 
 
-def read_markdown_record(path: Path, kind: ContentKind, errors: list[ContentError]) -> Entry | None:
-    """One record from its Markdown file: front matter, then the body."""
+def read_markdown_record(
+    path: Path,
+    kind: ContentKind,
+    errors: list[ContentError],
+    known: tuple[frozenset[str], frozenset[str]] | None = None,
+) -> Entry | None:
+    """One record from its Markdown file: front matter, then the body. With `known` (the reference keys and
+    shared block names there are), the body is checked too, even when the front matter has problems, so that
+    one run reports both."""
     if isinstance(kind.files, SingleFile):
         if not path.exists():
             errors.append(
@@ -97,19 +102,26 @@ def read_markdown_record(path: Path, kind: ContentKind, errors: list[ContentErro
                 )
             )
             return None
-        key: str | None = kind.files.key
+        key: str | None = kind.single_key
     else:
         key = slug_from_file(path, errors)
     parsed = split_markdown_file(path, errors)
     if key is None or parsed is None:
         return None
     values = clean_mapping(parsed.front, kind, path, errors, key=key)
-    if values is None:
-        return None
     assert kind.body_field is not None
-    values[kind.body_field] = parsed.body
     checked_body = kind.body_field if kind.has_rendered_body else None
-    return Entry(kind.model, key, values, path, body_field=checked_body, body_line=parsed.body_line)
+    entry = Entry(
+        kind.model,
+        key,
+        {**(values or {}), kind.body_field: parsed.body},
+        path,
+        body_field=checked_body,
+        body_line=parsed.body_line,
+    )
+    if known is not None and checked_body is not None:
+        errors.extend(file_body_problems(entry, *known))
+    return entry if values is not None else None
 
 
 def file_body_problems(
@@ -131,9 +143,7 @@ def _read_and_check(
     path: Path, *, model: type[LoadedFromFile], reference_keys: frozenset[str], block_names: frozenset[str]
 ) -> tuple[Entry | None, list[ContentError]]:
     errors: list[ContentError] = []
-    entry = read_markdown_record(path, kind_of(model), errors)
-    if entry is not None and entry.body_field is not None:
-        errors.extend(file_body_problems(entry, reference_keys, block_names))
+    entry = read_markdown_record(path, kind_of(model), errors, known=(reference_keys, block_names))
     return entry, errors
 
 
@@ -156,7 +166,21 @@ def read_checked_records(
     return entries
 
 
-def read_yaml_list(path: Path, kind: ContentKind, errors: list[ContentError]) -> list[Entry]:
+def provisional_key(kind: ContentKind, raw: Any) -> str | None:
+    """A YAML entry's key as far as it can be told before its values are checked (to name it in problems)."""
+    if not isinstance(raw, dict):
+        return None
+    try:
+        key = kind.key_of(raw)
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return key if isinstance(key, str) and key else None
+
+
+def read_yaml_list(
+    path: Path, kind: ContentKind, errors: list[ContentError], broken: set[str] | None = None
+) -> list[Entry]:
+    """The records of a YAML list. `broken` collects the keys of entries with problems."""
     assert isinstance(kind.files, YamlList)
     source = read_text(path, errors)
     if source is None:
@@ -168,23 +192,26 @@ def read_yaml_list(path: Path, kind: ContentKind, errors: list[ContentError]) ->
         return []
     entries: list[Entry] = []
     seen: set[str] = set()
-    key_name = kind.files.key_name
+    key_name = kind.key_in_entry
     for number, raw in enumerate(data, start=1):
         # A key the entry names is checked for duplicates even when the entry has other problems.
-        named_key = raw.get(key_name) if key_name and isinstance(raw, dict) else None
-        if isinstance(named_key, str) and named_key in seen:
-            errors.append(ContentError(path, f"entry {number}: duplicate key {named_key!r}"))
-            continue
-        if isinstance(named_key, str):
+        named_key = provisional_key(kind, raw)
+        what = f"entry {number} ({named_key!r})" if named_key else f"entry {number}"
+        if key_name and named_key is not None:
+            if named_key in seen:
+                errors.append(ContentError(path, f"{what}: duplicate key: an earlier entry has it"))
+                continue
             seen.add(named_key)
-        values = clean_mapping(raw, kind, path, errors, what=f"entry {number}")
+        values = clean_mapping(raw, kind, path, errors, what=what)
         if values is None:
+            if named_key is not None and broken is not None:
+                broken.add(named_key)
             continue
-        key = kind.files.key_of(values)
+        key = kind.key_of(values)
         if key_name:
             del values[key_name]  # the key is stored in its own field, not as content
         elif key in seen:
-            errors.append(ContentError(path, f"entry {number}: duplicate key {key!r}"))
+            errors.append(ContentError(path, f"{what}: duplicate key: an earlier entry has it"))
             continue
         seen.add(key)
         entries.append(Entry(kind.model, key, values, path))
@@ -194,7 +221,10 @@ def read_yaml_list(path: Path, kind: ContentKind, errors: list[ContentError]) ->
 def read_kind(root: Path, kind: ContentKind, content: "ContentSet") -> list[Entry]:
     """Every record of one kind that the files under `root` hold."""
     if isinstance(kind.files, YamlList):
-        return read_yaml_list(root / kind.files.path, kind, content.errors)
+        broken: set[str] = set()
+        entries = read_yaml_list(root / kind.files.path, kind, content.errors, broken)
+        content.broken_keys |= {(kind.model, key) for key in broken}
+        return entries
     reference_keys = content.keys_of(Reference)
     block_names = frozenset(content.block_sources()) if kind.uses_blocks else frozenset()
     return read_checked_records(kind.files.paths(root), kind, reference_keys, block_names, content.errors)
@@ -204,10 +234,11 @@ def check_cross_references(content: ContentSet, stored_html: StoredHtml | None =
     """Checks that need every file: reserved keys, records named by other records, links between pages
     (each body was checked on its own as it was read)."""
     errors = content.errors
+    taken = paths_the_site_serves()
     for kind in content_kinds():
-        reserved = kind.files.reserved_keys if isinstance(kind.files, MarkdownFolder) else frozenset()
         for entry in content.of(kind.model):
-            if entry.key in reserved:
+            # A record with a page of its own at /<key>/ may not take a path the site serves itself.
+            if entry.key in taken and kind.model.url_for(entry.key) == f"/{entry.key}/":
                 errors.append(
                     ContentError(
                         entry.path, f"slug {entry.key!r} is taken by the site's own /{entry.key}/ page"
@@ -233,7 +264,7 @@ def check_cross_references(content: ContentSet, stored_html: StoredHtml | None =
             continue
         body = entry.values[entry.body_field]
         for href in internal_links(body_html[entry.model, entry.key]):
-            if href.split("#", 1)[0] in content.unreadable_paths:
+            if href in content.unreadable_paths or href.split("#", 1)[0] in content.unreadable_paths:
                 continue
             if state := paths.problem(href):
                 errors.append(

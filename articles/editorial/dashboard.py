@@ -41,11 +41,15 @@ class ReviewDashboard:
     recent_feedback: list[Feedback] = field(default_factory=list)
 
 
+def item(label: str, record: Model, note: str = "") -> DashboardItem:
+    return DashboardItem(label, getattr(record, record.TITLE_FIELD), admin_url(record), note)
+
+
 def review_dashboard(*, today: date) -> ReviewDashboard:
     overdue: list[DashboardItem] = []
     due_soon: list[DashboardItem] = []
     waiting: list[DashboardItem] = []
-    changes: list[DashboardItem] = []
+    soon = today + timedelta(DUE_SOON_DAYS)
     for kind in content_kinds():
         shown = kind.dashboard
         if shown is None:
@@ -53,41 +57,30 @@ def review_dashboard(*, today: date) -> ReviewDashboard:
         model = kind.model
         if shown.review_reminders:
             records = model.objects.order_by("next_review_due")
-            soon = today + timedelta(DUE_SOON_DAYS)
             overdue += [
-                DashboardItem(
-                    shown.label, getattr(r, shown.title_field), admin_url(r), f"was due {r.next_review_due}"
-                )
+                item(shown.label, r, f"was due {r.next_review_due}")
                 for r in records.filter(next_review_due__lt=today)
             ]
             due_soon += [
-                DashboardItem(
-                    shown.label, getattr(r, shown.title_field), admin_url(r), f"due {r.next_review_due}"
-                )
+                item(shown.label, r, f"due {r.next_review_due}")
                 for r in records.filter(next_review_due__gte=today, next_review_due__lte=soon)
             ]
-        waiting += [
-            DashboardItem(shown.label, getattr(r, shown.title_field), admin_url(r))
-            for r in model.objects.filter(status=Status.IN_REVIEW)
-        ]
+        waiting += [item(shown.label, r) for r in model.objects.filter(status=Status.IN_REVIEW)]
         for proposals in ProposedChange.__subclasses__():
-            if proposals.live_model() is not model:
-                continue
-            in_review = proposals.objects.filter(status=RevisionStatus.IN_REVIEW).select_related(
-                proposals.LIVE_FIELD
-            )
-            changes += [
-                DashboardItem(
-                    shown.changes_label,
-                    getattr(change.live, shown.title_field),
-                    admin_url(change),
-                    change.change_note,
-                )
-                for change in in_review
-            ]
+            if proposals.live_model() is model:
+                in_review = proposals.objects.filter(status=RevisionStatus.IN_REVIEW)
+                waiting += [
+                    DashboardItem(
+                        shown.changes_label,
+                        getattr(change.live, model.TITLE_FIELD),
+                        admin_url(change),
+                        change.change_note,
+                    )
+                    for change in in_review.select_related(proposals.LIVE_FIELD)
+                ]
     return ReviewDashboard(
         overdue=overdue,
         due_soon=due_soon,
-        waiting=waiting + changes,
+        waiting=waiting,
         recent_feedback=list(Feedback.objects.select_related("article")[:10]),
     )

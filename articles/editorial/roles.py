@@ -1,8 +1,5 @@
-"""The two editorial roles: group names and their permissions, used by data migrations and tests."""
-
-from django.apps import apps as installed_apps
-from django.contrib.auth.management import create_permissions
-from django.contrib.contenttypes.management import create_contenttypes
+"""The two editorial roles: group names and their permissions. The migrations grant them (with frozen
+copies); tests check that the groups hold them."""
 
 EDITOR = "Editor"
 CLINICAL_REVIEWER = "Clinical reviewer"
@@ -57,9 +54,9 @@ ROLE_PERMISSIONS = {EDITOR: EDITOR_PERMISSIONS, CLINICAL_REVIEWER: CLINICAL_REVI
 
 
 def sync_groups(group_model: type, permission_model: type) -> None:
-    """Create or update both groups with their permissions (models passed in, so a migration can use its
-    historical ones). A permission whose model a later migration creates is skipped here and granted by that
-    later migration's own call; tests/test_workflow.py checks that every listed permission ends up held."""
+    """Create or update both groups with their permissions (for a test whose database was flushed). The
+    migrations grant the same permissions with frozen copies of these lists; tests/test_workflow.py checks
+    that every permission listed here ends up held."""
     for name, permissions in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=name)
         held = [
@@ -67,13 +64,3 @@ def sync_groups(group_model: type, permission_model: type) -> None:
             for app_label, codename in permissions
         ]
         group.permissions.set([permission for permission in held if permission is not None])
-
-
-def update_groups(apps: object, schema_editor: object) -> None:
-    """The data migrations' step: give both groups every permission listed above. Django makes permissions
-    only after all migrations have run, so those of the models migrated so far are made here first."""
-    for app_label in ("articles", "faq"):
-        app_config = installed_apps.get_app_config(app_label)
-        create_contenttypes(app_config, apps=apps, verbosity=0)
-        create_permissions(app_config, apps=apps, verbosity=0)
-    sync_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))

@@ -18,24 +18,24 @@ VOID = frozenset({"br", "hr", "img"})
 
 @dataclass(frozen=True)
 class TermMatcher:
-    slug: str
+    url: str  # the term's glossary entry (GlossaryTerm.url_for builds it)
     phrases: tuple[str, ...]  # the term and its aliases
 
 
 def _pattern(matchers: Iterable[TermMatcher]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    slug_of: dict[str, str] = {}
+    url_of: dict[str, str] = {}
     for matcher in matchers:
         for phrase in matcher.phrases:
-            slug_of.setdefault(phrase.lower(), matcher.slug)
-    if not slug_of:
-        return None, slug_of
+            url_of.setdefault(phrase.lower(), matcher.url)
+    if not url_of:
+        return None, url_of
     # Longest first, so "thunderclap headache" wins over "headache".
-    alternatives = "|".join(re.escape(escape(p)) for p in sorted(slug_of, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])", re.IGNORECASE), slug_of
+    alternatives = "|".join(re.escape(escape(p)) for p in sorted(url_of, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])", re.IGNORECASE), url_of
 
 
-def link_glossary_terms(html: str, matchers: Iterable[TermMatcher], glossary_url: str = "/glossary/") -> str:
-    pattern, slug_of = _pattern(matchers)
+def link_glossary_terms(html: str, matchers: Iterable[TermMatcher]) -> str:
+    pattern, url_of = _pattern(matchers)
     if pattern is None:
         return html
     used: set[str] = set()
@@ -45,11 +45,11 @@ def link_glossary_terms(html: str, matchers: Iterable[TermMatcher], glossary_url
 
     def link_first_uses(text: str) -> str:
         def replace(match: re.Match[str]) -> str:
-            slug = slug_of[unescape(match.group(1)).lower()]
-            if slug in used:
+            url = url_of[unescape(match.group(1)).lower()]
+            if url in used:
                 return match.group(0)
-            used.add(slug)
-            return f'<a class="glossary-term" href="{glossary_url}#{slug}">{match.group(0)}</a>'
+            used.add(url)
+            return f'<a class="glossary-term" href="{escape(url)}">{match.group(0)}</a>'
 
         return pattern.sub(replace, text)
 

@@ -9,11 +9,12 @@ import platform
 import subprocess
 import sys
 import time
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.bench import http_bench, loader_bench, search_bench
-from tests.bench.report import Section
+from tests.bench.report import Bar, Section
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 BENCH_DATABASE = "postgres://postgres@127.0.0.1:5432/ivmt_bench"
@@ -57,7 +58,16 @@ def main() -> int:
         ("search", lambda: search_bench.run(BENCH_DATABASE)),
     ]:
         sys.stderr.write(f"== {name} benchmark\n")
-        section = bench()
+        try:
+            section = bench()
+        # A command that failed or ran past its time limit fails the run, and the other parts still run.
+        except (subprocess.SubprocessError, AssertionError) as error:
+            traceback.print_exc()
+            # The last line of a command's output (of a traceback, say) is the one that says what went wrong.
+            last_line = next((line for line in reversed(str(error).splitlines()) if line.strip()), "")
+            message = f"{type(error).__name__}: {last_line.strip()[:200]}"
+            section = Section(f"{name}: did not finish", ["error"], [[message.replace("|", "/")]])
+            section.bars.append(Bar(f"the {name} benchmark finishes", "no", False))
         sections.append(section)
         sys.stdout.write(section.markdown() + "\n")
     missed = [bar for section in sections for bar in section.bars if not bar.passed]

@@ -1,8 +1,10 @@
 """HTTP benchmark: wrk on loopback against gunicorn in production mode, on PostgreSQL and Redis.
 
-Each page's rate is compared with the same server's stylesheet (served by WhiteNoise from memory), measured
-in the same run: the machine is shared and noisy, so only the ratio is comparable between runs. Then a load
-run of 200 connections for 60 seconds over a mix of pages must finish without a single error.
+The cached article page is held to the same server's stylesheet (served by WhiteNoise from memory): its rate
+must be at least 0.7x the stylesheet's, and its p99 latency at most 1.5x the stylesheet's, both measured in
+the same run in interleaved rounds, because the machine is shared and noisy and only ratios taken side by
+side compare between runs. Then a load run of 200 connections for 60 seconds over a mix of pages must finish
+without a single error.
 """
 
 import re
@@ -11,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,13 +21,17 @@ from tests.bench.report import Bar, Section
 from tests.servers import HOST, POSTGRES, REDIS, Browser, Gunicorn, manage, postgres_database, production_env
 
 CONNECTIONS = 64
-ROUNDS = 5
+ROUNDS = 7  # odd, so each median is one round's figure
 DURATION_SECONDS = 4  # per URL per round
 WARM_UP_SECONDS = 2
+RATE_RATIO_BAR = 0.7  # article page rate / stylesheet rate, at least
+P99_RATIO_BAR = 1.5  # article page p99 / stylesheet p99, at most
+BASELINE = "stylesheet (baseline)"
+ARTICLE = "article page (/side-effects/)"
 LOAD_CONNECTIONS = 200
 LOAD_SECONDS = 60
 PAGES = {
-    "article page (/side-effects/)": "/side-effects/",
+    ARTICLE: "/side-effects/",
     "FAQ (/faq/)": "/faq/",
     "search (/search/?q=magnesium)": "/search/?q=magnesium",
 }
@@ -87,7 +94,7 @@ def wrk(url: str, connections: int, seconds: int, script: Path | None = None) ->
 def run() -> Section:
     section = Section(
         f"HTTP: wrk, {CONNECTIONS} connections, {ROUNDS} rounds of {DURATION_SECONDS} s per URL",
-        ["URL", "requests/s", "p50 ms", "p99 ms", "errors", "rate / CSS rate"],
+        ["URL", "requests/s", "p50 ms", "p99 ms", "errors", "rate / CSS rate", "p99 / CSS p99"],
     )
     with tempfile.TemporaryDirectory(prefix="ivmt-bench-http-") as scratch, postgres_database() as name:
         root = Path(scratch)
@@ -101,30 +108,37 @@ def run() -> Section:
         try:
             base = f"http://127.0.0.1:{server.port}"
             reader = Browser(server)
-            targets = {"stylesheet (baseline)": f"/static/css/{css}", **PAGES}
+            targets = {BASELINE: f"/static/css/{css}", **PAGES}
             for path in targets.values():
                 assert reader.get(path).status == 200, path  # each page is now in the cache
                 wrk(base + path, CONNECTIONS, WARM_UP_SECONDS)  # every worker process warmed up, not timed
-            # Rounds of every URL in turn, so a burst of other work on the machine hits all of them alike;
-            # each figure is the median over the rounds, each ratio the median of per-round ratios.
             rounds = [
-                {label: wrk(base + path, CONNECTIONS, DURATION_SECONDS) for label, path in targets.items()}
-                for _ in range(ROUNDS)
+                {label: wrk(base + targets[label], CONNECTIONS, DURATION_SECONDS) for label in round_order(n)}
+                for n in range(ROUNDS)
             ]
             for label in targets:
-                section.rows.append(
-                    row(label, [r[label] for r in rounds], [r["stylesheet (baseline)"] for r in rounds])
-                )
-            ratio = median_ratio(rounds, "article page (/side-effects/)")
-            article_p99 = statistics.median(r["article page (/side-effects/)"].p99_ms for r in rounds)
+                section.rows.append(row([r[label] for r in rounds], label, [r[BASELINE] for r in rounds]))
+            # Both bars are applied to the median of the per-round ratios, each ratio taken from an article
+            # and a stylesheet measured back to back. Load from other work that lasts longer than a pair (a
+            # test run, say) slows both halves and cancels out of the ratio; a burst that hits only one half
+            # skews that one pair, and the median of the pairs leaves it out. A ratio of the two URLs' own
+            # medians could instead set one URL's quiet round against the other's busy one.
+            rate_ratios = ratios(rounds, ARTICLE, lambda r: r.requests_per_second)
+            p99_ratios = ratios(rounds, ARTICLE, lambda r: r.p99_ms)
+            rate_ratio, p99_ratio = statistics.median(rate_ratios), statistics.median(p99_ratios)
+            p99 = {label: statistics.median(r[label].p99_ms for r in rounds) for label in (ARTICLE, BASELINE)}
             section.bars.append(
-                Bar("article page rate >= 0.7x the stylesheet's", f"{ratio:.2f}x", ratio >= 0.7)
+                Bar(
+                    f"article page rate >= {RATE_RATIO_BAR}x the stylesheet's",
+                    f"{rate_ratio:.2f}x",
+                    rate_ratio >= RATE_RATIO_BAR,
+                )
             )
             section.bars.append(
                 Bar(
-                    f"article page p99 < 50 ms at {CONNECTIONS} connections",
-                    f"{article_p99:.1f} ms",
-                    article_p99 < 50,
+                    f"article page p99 <= {P99_RATIO_BAR}x the stylesheet's at {CONNECTIONS} connections",
+                    f"{p99_ratio:.2f}x (medians {p99[ARTICLE]:.1f} ms and {p99[BASELINE]:.1f} ms)",
+                    p99_ratio <= P99_RATIO_BAR,
                 )
             )
 
@@ -132,7 +146,7 @@ def run() -> Section:
             script.write_text(LOAD_MIX_LUA)
             load = wrk(f"{base}/", LOAD_CONNECTIONS, LOAD_SECONDS, script)
             section.rows.append(
-                row(f"load: 8 pages in turn, {LOAD_CONNECTIONS} connections, {LOAD_SECONDS} s", [load], None)
+                row([load], f"load: 8 pages in turn, {LOAD_CONNECTIONS} connections, {LOAD_SECONDS} s")
             )
             section.bars.append(
                 Bar(
@@ -152,33 +166,44 @@ def run() -> Section:
         "A hit is served from the process's memory under the content version it watches through Redis "
         "(ivmt_site/version_watch.py), with no network call, like the stylesheet, which WhiteNoise serves "
         "from the same server.",
-        f"Each figure is the median of {ROUNDS} rounds of {DURATION_SECONDS} s taken in turn; the machine is "
-        "shared, and single runs of the stylesheet alone ranged from about 1,100 to 4,700 requests/s.",
+        f"Each round measures the article page and the stylesheet back to back ({DURATION_SECONDS} s each, "
+        "the stylesheet first in even rounds and second in odd ones), then the FAQ and search pages. Each "
+        "figure is the median over the rounds; each ratio, and both bars, the median of the per-round "
+        "ratios to that round's stylesheet. Per round, article / stylesheet rate: "
+        f"{', '.join(f'{x:.2f}' for x in rate_ratios)}; p99: {', '.join(f'{x:.2f}' for x in p99_ratios)}.",
     ]
     return section
 
 
-def median_ratio(rounds: list[dict[str, WrkResult]], label: str) -> float:
-    return statistics.median(
-        r[label].requests_per_second / r["stylesheet (baseline)"].requests_per_second for r in rounds
-    )
+def round_order(number: int) -> list[str]:
+    """The URLs of one round: the article page and the stylesheet side by side, taking turns to go first (so
+    neither is always the one measured straight after another URL), then the other pages."""
+    pair = [BASELINE, ARTICLE] if number % 2 == 0 else [ARTICLE, BASELINE]
+    return pair + [label for label in PAGES if label != ARTICLE]
 
 
-def row(label: str, results: list[WrkResult], baselines: list[WrkResult] | None) -> list[str]:
-    ratio = (
-        statistics.median(
-            r.requests_per_second / b.requests_per_second for r, b in zip(results, baselines, strict=True)
-        )
-        if baselines
-        else None
-    )
+def ratios(
+    rounds: list[dict[str, WrkResult]], label: str, figure: Callable[[WrkResult], float]
+) -> list[float]:
+    """`label`'s figure over the stylesheet's, round by round."""
+    return [figure(r[label]) / figure(r[BASELINE]) for r in rounds]
+
+
+def row(results: list[WrkResult], label: str, baselines: list[WrkResult] | None = None) -> list[str]:
+    def median_ratio(figure: Callable[[WrkResult], float]) -> str:
+        if baselines is None:
+            return ""
+        pairs = zip(results, baselines, strict=True)
+        return f"{statistics.median(figure(r) / figure(b) for r, b in pairs):.2f}x"
+
     return [
         label,
         f"{statistics.median(r.requests_per_second for r in results):,.0f}",
         f"{statistics.median(r.p50_ms for r in results):.1f}",
         f"{statistics.median(r.p99_ms for r in results):.1f}",
         str(sum(r.errors for r in results)),
-        f"{ratio:.2f}x" if ratio is not None else "",
+        median_ratio(lambda r: r.requests_per_second),
+        median_ratio(lambda r: r.p99_ms),
     ]
 
 

@@ -14,9 +14,7 @@ class KindAppConfig(AppConfig):
             ContentKind(
                 Leaflet,
                 MarkdownFolder("leaflets"),
-                search=Findable(
-                    "leaflet", title_field="title", findable=lambda rows: rows.filter(status=Status.PUBLISHED)
-                ),
-                dashboard=OnDashboard("Leaflet", title_field="title"),
+                search=Findable("leaflet", findable=lambda rows: rows.filter(status=Status.PUBLISHED)),
+                dashboard=OnDashboard("Leaflet"),
             )
         )

@@ -18,7 +18,7 @@ class Leaflet(LoadedFromFile, RenderedBody):
     body = models.TextField()
     body_html = models.TextField(editable=False)
     search_text = models.TextField(default="", editable=False)
-    search_vector = search_vector_field("title")
+    search_vector = search_vector_field(LoadedFromFile.TITLE_FIELD)
 
     objects = SearchableQuerySet.as_manager()
 
