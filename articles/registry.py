@@ -13,9 +13,9 @@ touches its app and nothing else.
 """
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import reversion
 
@@ -110,10 +110,7 @@ class ContentKind:
     dashboard: OnDashboard | None = None
     # What else a saved record of this kind changes: "all" bodies (a glossary term links from every page), or
     # the bodies that "use" it (a shared block).
-    renders_into_bodies: str | None = None
-    # Checks across a kind's entries that no single field can make. Each takes the kind's entries and returns
-    # problems (see articles.content_files.reading).
-    extra_checks: tuple[Callable[[list[Any]], list[Any]], ...] = field(default_factory=tuple)
+    renders_into_bodies: Literal["all", "users"] | None = None
 
     @property
     def name(self) -> str:
