@@ -37,6 +37,13 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 validate_content_slug = RegexValidator(
     SLUG_PATTERN, "must be lowercase letters, digits and hyphens", code="invalid_slug"
 )
+
+
+def is_content_slug(value: object) -> bool:
+    """Whether `value` is a key validate_content_slug accepts (for checks that report in their own words)."""
+    return isinstance(value, str) and validate_content_slug.regex.search(value) is not None
+
+
 MAIN_MESSAGE_MISSING = (
     "A topic page needs a main message: the one thing a reader should take away, in one sentence."
 )

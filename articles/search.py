@@ -127,9 +127,11 @@ def search(query: str, *, limit: int = 20) -> list[SearchResult]:
     query = _normalize_query(query)
     if not query or limit <= 0:
         return []
+    # Read once: the kind numbers in the SQL and in the rows it returns index this same tuple.
+    kinds = tuple(search_kinds())
     if connection.vendor == "postgresql":
-        return _search_postgresql(query, limit)
-    return _search_sqlite(query, limit)
+        return _search_postgresql(query, limit, kinds)
+    return _search_sqlite(query, limit, kinds)
 
 
 # --- PostgreSQL ---
@@ -176,15 +178,15 @@ def _best_matches_sql(limit: int, kinds: tuple[SearchKind, ...]) -> tuple[str, t
     return _best_matches(_WORDS, limit, kinds).query.sql_with_params()
 
 
-def _search_postgresql(query: str, limit: int) -> list[SearchResult]:
-    sql, params = _best_matches_sql(limit, tuple(search_kinds()))
+def _search_postgresql(query: str, limit: int, kinds: tuple[SearchKind, ...]) -> list[SearchResult]:
+    sql, params = _best_matches_sql(limit, kinds)
     with connection.cursor() as cursor:
         # websearch_to_tsquery reads any text without a syntax error; only NUL is refused, and _clean() has
         # removed it.
         cursor.execute(sql, [query if param == _WORDS else param for param in params])
         rows = cursor.fetchall()
     return [
-        _result(number, slug, title, _with_ellipses(headline, text), rank)
+        _result(kinds[number], slug, title, _with_ellipses(headline, text), rank)
         for number, slug, title, rank, headline, text, _listing_value in rows
     ]
 
@@ -203,8 +205,7 @@ def _with_ellipses(snippet: str, text: str) -> str:
     return snippet
 
 
-def _result(number: int, slug: str, title: str, snippet: str, rank: float) -> SearchResult:
-    kind = search_kinds()[number]
+def _result(kind: SearchKind, slug: str, title: str, snippet: str, rank: float) -> SearchResult:
     url = kind.model.url_for(slug)
     return SearchResult(
         kind=kind.name, title=_clean(title), url=url, snippet_html=_snippet_html(snippet), rank=float(rank)
@@ -247,7 +248,7 @@ def fts5_query(query: str) -> str:
     return " OR ".join(expressions)
 
 
-def _findable_documents() -> tuple[str, list[Any]]:
+def _findable_documents(kinds: tuple[SearchKind, ...]) -> tuple[str, list[Any]]:
     """SQL for every document a visitor may find: its kind, its place in its kind's listing order, slug, title
     (without the snippet markers, as clean_text leaves the text) and text."""
     documents = [
@@ -261,16 +262,16 @@ def _findable_documents() -> tuple[str, list[Any]]:
         )
         .order_by()
         .values_list("kind", "position", kind.model.KEY_FIELD, "plain_title", "search_text")
-        for number, kind in enumerate(search_kinds())
+        for number, kind in enumerate(kinds)
     ]
     return documents[0].union(*documents[1:], all=True).order_by().query.sql_with_params()
 
 
-def _search_sqlite(query: str, limit: int) -> list[SearchResult]:
+def _search_sqlite(query: str, limit: int, kinds: tuple[SearchKind, ...]) -> list[SearchResult]:
     match = fts5_query(query)
     if not match:
         return []
-    documents, params = _findable_documents()
+    documents, params = _findable_documents(kinds)
     with connection.cursor() as cursor:
         # A TEMP table lives in this connection only: concurrent requests each get their own. It is filled
         # from the stored text inside SQLite; nothing passes through Python but the results.
@@ -296,4 +297,4 @@ def _search_sqlite(query: str, limit: int) -> list[SearchResult]:
             rows = cursor.fetchall()
         finally:
             cursor.execute(f"DROP TABLE IF EXISTS {_FTS_TABLE}")
-    return [_result(kind, slug, title, snippet, rank) for kind, slug, title, rank, snippet in rows]
+    return [_result(kinds[number], slug, title, snippet, rank) for number, slug, title, rank, snippet in rows]

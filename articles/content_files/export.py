@@ -32,9 +32,9 @@ from django.db import transaction
 
 from articles.content_files.entries import ContentError, Entry
 from articles.content_files.front_matter import relation_fields
-from articles.content_files.reading import SLUG, read_content, read_markdown_record, read_yaml_list
+from articles.content_files.reading import read_content, read_markdown_record, read_yaml_list
 from articles.fingerprints import fingerprint
-from articles.models import LoadedFromFile, validate_content_slug
+from articles.models import LoadedFromFile, is_content_slug, validate_content_slug
 from articles.registry import ContentKind, MarkdownFolder, SingleFile, YamlList, content_kinds
 from articles.rendering.renderer import normalize_source
 
@@ -226,7 +226,7 @@ def plan_markdown(kind: ContentKind, problems: list[str]) -> list[PlannedFile]:
         records = records.filter(**{kind.model.KEY_FIELD: kind.single_key})
     planned = []
     for record in records:
-        if not SLUG.match(record.content_key):
+        if not is_content_slug(record.content_key):
             # Also keeps a hand-made slug such as "../x" from writing outside the folder.
             problems.append(
                 f"{record._meta.verbose_name} {record.content_key!r}: the slug is its file name, which "

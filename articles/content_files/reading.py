@@ -6,7 +6,6 @@ database half-loaded. What files exist and what they hold comes from the content
 (articles.registry); values are checked by the models' own validation (front_matter).
 """
 
-import re
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -16,7 +15,7 @@ from articles.content_files.entries import ContentError, ContentSet, Entry, Stor
 from articles.content_files.front_matter import check_values, file_fields, relation_fields
 from articles.content_files.links import internal_links, line_of, site_paths
 from articles.content_files.parsing import load_yaml, read_text, split_markdown_file
-from articles.models import SLUG_PATTERN, LoadedFromFile, Reference, validate_content_slug
+from articles.models import LoadedFromFile, Reference, is_content_slug, validate_content_slug
 from articles.registry import (
     ContentKind,
     MarkdownFolder,
@@ -28,8 +27,6 @@ from articles.registry import (
 )
 from articles.rendering import bodies
 from articles.rendering.body_rules import body_problems
-
-SLUG = re.compile(SLUG_PATTERN)
 
 
 def clean_mapping(
@@ -64,7 +61,7 @@ def clean_mapping(
         problems.append(f"missing required key(s) {', '.join(map(repr, missing))}")
     if key_name and key_name in raw:
         key = raw[key_name]
-        if not isinstance(key, str) or not SLUG.match(key):
+        if not is_content_slug(key):
             problems.append(f"'{key_name}' {validate_content_slug.message}, not {key!r}")
     values, value_problems = check_values(model, raw, key=key if isinstance(key, str) else None)
     problems += value_problems
@@ -77,7 +74,7 @@ def clean_mapping(
 
 
 def slug_from_file(path: Path, errors: list[ContentError]) -> str | None:
-    if not SLUG.match(path.stem):
+    if not is_content_slug(path.stem):
         errors.append(
             ContentError(path, f"file name {path.name!r} is its key, which {validate_content_slug.message}")
         )
@@ -218,16 +215,16 @@ def read_yaml_list(
     return entries
 
 
-def read_kind(root: Path, kind: ContentKind, content: "ContentSet") -> list[Entry]:
-    """Every record of one kind that the files under `root` hold."""
+def read_kind(kind: ContentKind, paths: list[Path], content: "ContentSet") -> list[Entry]:
+    """Every record of one kind that its files (`paths`, as its layout finds them) hold."""
     if isinstance(kind.files, YamlList):
         broken: set[str] = set()
-        entries = read_yaml_list(root / kind.files.path, kind, content.errors, broken)
+        entries = read_yaml_list(paths[0], kind, content.errors, broken)
         content.broken_keys |= {(kind.model, key) for key in broken}
         return entries
     reference_keys = content.keys_of(Reference)
     block_names = frozenset(content.block_sources()) if kind.uses_blocks else frozenset()
-    return read_checked_records(kind.files.paths(root), kind, reference_keys, block_names, content.errors)
+    return read_checked_records(paths, kind, reference_keys, block_names, content.errors)
 
 
 def check_cross_references(content: ContentSet, stored_html: StoredHtml | None = None) -> None:
@@ -316,7 +313,8 @@ def read_content(root: Path, *, stored_html: StoredHtml | None = None) -> Conten
         content.errors.append(ContentError(root, "is not a folder of content"))
         return content
     for kind in content_kinds():
-        entries = read_kind(root, kind, content)
+        paths = kind.files.paths(root)  # listed once: a folder may hold 10,000 files
+        entries = read_kind(kind, paths, content)
         content.entries += entries
         if not isinstance(kind.files, MarkdownFolder):
             continue
@@ -328,9 +326,9 @@ def read_content(root: Path, *, stored_html: StoredHtml | None = None) -> Conten
         read_keys = {entry.key for entry in entries}
         content.unreadable_paths |= {
             url
-            for path in kind.files.paths(root)
+            for path in paths
             if path.stem not in read_keys
-            and SLUG.match(path.stem)
+            and is_content_slug(path.stem)
             and (url := kind.model.url_for(path.stem)) is not None
         }
     check_cross_references(content, stored_html)
