@@ -7,10 +7,11 @@ from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 
 from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
-from articles.forms import ArticleForm, PageRevisionForm, SharedBlockForm
+from articles.forms import ArticleForm, DecisionOptionForm, PageRevisionForm, SharedBlockForm
 from articles.models import (
     Article,
     ClinicalReview,
+    DecisionOption,
     Disclaimer,
     Feedback,
     GlossaryTerm,
@@ -104,6 +105,32 @@ class GlossaryTermAdmin(VersionAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[GlossaryTerm]) -> None:
         super().delete_queryset(request, queryset)
         rerender_bodies()
+
+
+@admin.register(DecisionOption)
+class DecisionOptionAdmin(VersionAdmin):
+    """The decision aid's options: each answers the table's questions in short, cited cells. A change shows
+    on the options page at once, so the cells are checked as the loader checks the file."""
+
+    form = DecisionOptionForm
+    list_display = ["name", "order", "last_reviewed", "next_review_due", "updated"]
+    search_fields = ["name", *DecisionOption.CITING_FIELDS]
+    readonly_fields = ["source_path", "updated"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "order"]}),
+        (
+            "The table's questions",
+            {
+                "fields": list(DecisionOption.CITING_FIELDS),
+                "description": (
+                    'One short paragraph each. Cite every figure with [@key]; write figures as "X in 100"; '
+                    'where nothing is known, say "Not known" and why.'
+                ),
+            },
+        ),
+        ("Review", {"fields": ["last_reviewed", "next_review_due", "source_path", "updated"]}),
+    ]
+    prepopulated_fields = {"slug": ("name",)}
 
 
 def pages_using(block: SharedBlock) -> list[str]:

@@ -8,6 +8,7 @@ from articles.models import (
     HOME_SLUG,
     Article,
     ArticleQuerySet,
+    DecisionOption,
     Disclaimer,
     GlossaryTerm,
     Reference,
@@ -57,4 +58,17 @@ ARTICLES = ContentKind(
     search=Findable("page", findable=ArticleQuerySet.published, listing_order=1),
     dashboard=OnDashboard("Page", changes_label="Changes to a live page", review_reminders=True),
 )
-KINDS = (REFERENCES, GLOSSARY, DISCLAIMER, SHARED_BLOCKS, ARTICLES)
+DECISION_OPTIONS = ContentKind(
+    DecisionOption,
+    YamlList(
+        "decision-aid/options.yaml",
+        header=(
+            "# The decision aid's options: the table on /options/. Format: content/README.md.\n"
+            "# Every option answers every question, each in one short paragraph; every figure is cited and\n"
+            '# written as "X in 100".\n'
+        ),
+        export_order=lambda key, values: (values["order"], key),
+    ),
+    dashboard=OnDashboard("Decision aid option", review_reminders=True),
+)
+KINDS = (REFERENCES, GLOSSARY, DISCLAIMER, SHARED_BLOCKS, ARTICLES, DECISION_OPTIONS)

@@ -6,7 +6,15 @@ from django import forms
 
 from articles.change_log import ChangeLogField
 from articles.editorial.body_checks import live_body_problems
-from articles.models import Article, PageRevision, RenderedBody, SharedBlock
+from articles.models import (
+    Article,
+    DecisionOption,
+    PageRevision,
+    Reference,
+    RenderedBody,
+    SharedBlock,
+    cited_in,
+)
 
 
 class CitingBodyForm(forms.ModelForm):
@@ -44,6 +52,23 @@ class ArticleForm(CitingBodyForm):
     class Meta:
         model = Article
         fields = "__all__"
+
+
+class DecisionOptionForm(forms.ModelForm):
+    """A decision aid option: its cells may cite only references that exist, as the loader checks."""
+
+    class Meta:
+        model = DecisionOption
+        fields = "__all__"
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        known = Reference.known_keys()
+        for name in DecisionOption.CITING_FIELDS:
+            unknown = [key for key in cited_in([cleaned.get(name) or ""]) if key not in known]
+            if unknown:
+                self.add_error(name, f"cites {', '.join(unknown)}: not a reference key (see References)")
+        return cleaned
 
 
 class SharedBlockForm(CitingBodyForm):

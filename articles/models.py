@@ -18,9 +18,11 @@ from markdownx.models import MarkdownxField
 from articles.change_log import validate_change_log
 from articles.fingerprints import fingerprint
 from articles.rendering.bodies import NO_BLOCKS, BodyJob, BodyRendering, render_body, render_stored_body
+from articles.rendering.citations import CITATION
 from articles.rendering.glossary_links import TermMatcher
 from articles.rendering.renderer import normalize_source
 from articles.rendering.shared_blocks import blocks_used
+from articles.rendering.table_cells import cell_problems, render_cell
 from articles.search_text import (
     SearchableQuerySet,
     glossary_search_text,
@@ -81,6 +83,8 @@ class LoadedFromFile(models.Model):
     KEY_FIELD: ClassVar[str] = "slug"
     TITLE_FIELD: ClassVar[str] = "title"  # what a reader or editor knows the record by
     CONTENT_FIELDS: ClassVar[tuple[str, ...]] = ()
+    # Plain fields, not a Markdown body, that may cite references with [@key] (the decision aid's cells).
+    CITING_FIELDS: ClassVar[tuple[str, ...]] = ()
 
     source_path = models.CharField(
         max_length=300, blank=True, editable=False, help_text="Content file this record was last loaded from."
@@ -673,6 +677,100 @@ class SharedBlock(LoadedFromFile, RenderedBody):
     def sources(cls) -> dict[str, str]:
         """Each block's name and Markdown, as render_body takes them."""
         return dict(cls.objects.values_list("slug", "body"))
+
+
+def cited_in(texts: Iterable[str]) -> list[str]:
+    """The reference keys `texts` cite with [@key], in order, each once."""
+    return list(dict.fromkeys(key for text in texts for key in CITATION.findall(text)))
+
+
+OPTIONS_SLUG = "options"  # the article the decision aid's table sits on
+
+
+@dataclass(frozen=True)
+class TableQuestion:
+    field: str
+    label: str  # the question as the table asks it
+
+
+CELL_MAX_LENGTH = 300
+
+
+def cell_field(help_text: str) -> models.TextField:
+    return models.TextField(max_length=CELL_MAX_LENGTH, help_text=help_text)
+
+
+class DecisionOption(OnSite, LoadedFromFile, Reviewed):
+    """One option of the decision aid on the options page: a column of its table, answering the same
+    questions as every other option (QUESTIONS), each in one short, cited paragraph."""
+
+    TITLE_FIELD = "name"
+    QUESTIONS: ClassVar[tuple[TableQuestion, ...]] = (
+        TableQuestion("taken", "How you take it"),
+        TableQuestion("works", "How well it works"),
+        TableQuestion("sure", "How sure we are"),
+        TableQuestion("side_effects", "Side effects"),
+        TableQuestion("cost", "Cost"),
+        TableQuestion("effort", "Time and effort"),
+        TableQuestion("living", "Living with it"),
+    )
+    CITING_FIELDS = tuple(question.field for question in QUESTIONS)
+    CONTENT_FIELDS = (
+        "name",
+        "order",
+        *CITING_FIELDS,
+        "last_reviewed",
+        "next_review_due",
+    )
+
+    slug = models.SlugField(max_length=60, unique=True, validators=[validate_content_slug])
+    name = models.CharField(max_length=40, unique=True, help_text="Short: it heads the option's answers.")
+    order = models.PositiveSmallIntegerField(
+        validators=ORDER_VALIDATORS, help_text="Where the option comes in the table, lowest first."
+    )
+    taken = cell_field("How it is taken or done: by mouth, by drip, how often.")
+    works = cell_field('How well it works, with figures as "X in 100", each cited.')
+    sure = cell_field("How sure we are: how many and how good the studies are.")
+    side_effects = cell_field("Its side effects and risks.")
+    cost = cell_field("What it costs, cited; where prices vary, say so.")
+    effort = cell_field("Time and effort: visits, daily pills, how long before you can tell.")
+    living = cell_field("What it is like to live with.")
+    # Each question's cell as sanitized HTML, citations kept as [@key] (articles.rendering.table_cells).
+    cells_html = models.JSONField(default=dict, editable=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta(Reviewed.Meta):
+        ordering = ["order", "name"]
+        verbose_name = "decision aid option"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {
+            question.field: problems
+            for question in self.QUESTIONS
+            if (problems := cell_problems(getattr(self, question.field) or ""))
+        }
+        if errors:
+            raise ValidationError(errors)
+
+    def render_stored_fields(self) -> None:
+        """Fill the fields derived from the sources. save() calls this; bulk writes must call it first."""
+        self.cells_html = {q.field: render_cell(getattr(self, q.field)) for q in self.QUESTIONS}
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.render_stored_fields()
+        super().save(*args, **kwargs)
+
+    def cited_keys(self) -> list[str]:
+        """The references its cells cite, in table order, each once."""
+        return cited_in(getattr(self, name) for name in self.CITING_FIELDS)
+
+    @classmethod
+    def url_for(cls, key: str) -> str:
+        return f"/{OPTIONS_SLUG}/#compare"  # the table: an option has no page of its own
 
 
 class Disclaimer(LoadedFromFile):

@@ -205,8 +205,9 @@ def reserve_paths(*segments: str) -> None:
 
 
 def paths_the_site_serves() -> frozenset[str]:
-    """The first segments of every path the site serves itself ("faq", "search", the admin's...): a record
-    whose page would be /<key>/ may not take one of them (it would shadow, or be shadowed by, that path)."""
+    """The paths /<segment>/ the site serves itself ("faq", "search", the admin's...): a record whose page
+    would be /<key>/ may not take one of them (it would shadow, or be shadowed by, that path). A deeper path
+    such as /options/summary/ takes nothing: the page at /options/ can be a record's."""
     from django.urls import URLResolver, get_resolver
 
     def routes(patterns: list[Any]) -> Iterator[str]:
@@ -215,11 +216,12 @@ def paths_the_site_serves() -> frozenset[str]:
             if isinstance(pattern, URLResolver) and not route:
                 yield from routes(pattern.url_patterns)  # an include() at the root
             else:
-                yield route
+                yield route  # an include() under a prefix takes its whole prefix
 
-    served = {route.split("/", 1)[0] for route in routes(get_resolver().url_patterns)}
+    served = {route.rstrip("/") for route in routes(get_resolver().url_patterns)}
     return (
-        frozenset(segment for segment in served if segment and "<" not in segment) | _PATHS_SERVED_ELSEWHERE
+        frozenset(segment for segment in served if segment and "/" not in segment and "<" not in segment)
+        | _PATHS_SERVED_ELSEWHERE
     )
 
 

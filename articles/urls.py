@@ -13,5 +13,7 @@ urlpatterns = [
     path("preview/proposed/<int:pk>/", views.revision_preview, name="revision_preview"),
     path("feedback/", feedback_views.feedback, name="feedback"),
     path("feedback/comment/", feedback_views.feedback_comment, name="feedback_comment"),
+    # Under the options page's own address, which is an article's (/options/).
+    path("options/summary/", views.options_summary, name="options_summary"),
     path("<slug:slug>/", views.article_detail, name="detail"),
 ]

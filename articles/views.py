@@ -5,7 +5,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from articles.models import HOME_SLUG, Article, GlossaryTerm, PageRevision, oldest_review
+from articles.decision_aid import (
+    MATTERS,
+    NOT_SURE,
+    QUESTIONS_TO_ASK,
+    compare_table,
+    sections_with_table,
+    split_at_certification,
+    summary_from,
+)
+from articles.models import (
+    HOME_SLUG,
+    OPTIONS_SLUG,
+    Article,
+    DecisionOption,
+    GlossaryTerm,
+    PageRevision,
+    oldest_review,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,17 +35,57 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if slug == HOME_SLUG:
         return redirect("articles:home", permanent=True)
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    return render(request, "articles/article_detail.html", {"article": article})
+    return render_article(request, article)
+
+
+def render_article(request: HttpRequest, article: Article, **extra: object) -> HttpResponse:
+    context = {"article": article, **extra}
+    if article.slug == HOME_SLUG:
+        context["topics"] = Article.objects.published().topics()
+        return render(request, "articles/home.html", context)
+    if article.slug == OPTIONS_SLUG:
+        return render(request, "articles/decision_aid/options.html", {**context, **options_page(article)})
+    return render(request, "articles/article_detail.html", context)
+
+
+def options_page(article: Article) -> dict[str, object]:
+    """The decision aid: the article's body, with the table and the form before its last section."""
+    options = DecisionOption.objects.all()
+    intro, certification = split_at_certification(article.body_html)
+    return {
+        "intro": intro,
+        "certification": certification,
+        "table": compare_table(
+            options,
+            cited_before=article.reference_keys,
+            anchor_prefix=article.anchor_prefix_for(article.slug),
+        ),
+        "table_review": oldest_review(options),
+        "sections": sections_with_table(article.contents_list),
+        "options": options,
+        "matters": MATTERS,
+        "questions_to_ask": QUESTIONS_TO_ASK,
+        "not_sure": NOT_SURE,
+    }
+
+
+@never_cache
+def options_summary(request: HttpRequest) -> HttpResponse:
+    """The reader's one-page summary, made from the form's answers in the address. Nothing is stored, and
+    the page is never cached (a shared computer's browser does not keep it either)."""
+    article = get_object_or_404(Article.objects.published(), slug=OPTIONS_SLUG)
+    summary = summary_from(dict(request.GET.lists()), list(DecisionOption.objects.all()))
+    table = compare_table(summary.options, summary.fields)
+    return render(
+        request,
+        "articles/decision_aid/summary.html",
+        {"article": article, "summary": summary, "table": table},
+    )
 
 
 def render_preview(request: HttpRequest, article: Article) -> HttpResponse:
     """`article` exactly as readers would see it, under a "preview" banner."""
-    context = {"article": article, "preview": True}
-    if article.slug == HOME_SLUG:
-        return render(
-            request, "articles/home.html", {**context, "topics": Article.objects.published().topics()}
-        )
-    return render(request, "articles/article_detail.html", context)
+    return render_article(request, article, preview=True)
 
 
 @never_cache

@@ -88,7 +88,8 @@ def content_title(slug: str) -> str:
 
 
 def write_minimal_content(root: Path) -> Path:
-    """The smallest content folder that loads: one reference, the disclaimer, one FAQ, home and about."""
+    """The smallest content folder that loads: one reference, the disclaimer, one FAQ, home and about, and
+    an empty decision aid."""
     (root / "site").mkdir(parents=True)
     (root / "articles").mkdir()
     (root / "faq").mkdir()
@@ -102,6 +103,8 @@ def write_minimal_content(root: Path) -> Path:
         + GLOSSARY_REVIEW_DATES
     )
     (root / "faq" / "categories.yaml").write_text("- slug: basics\n  title: Basics\n  order: 10\n")
+    (root / "decision-aid").mkdir()
+    (root / "decision-aid" / "options.yaml").write_text("[]\n")  # a site may have no decision aid yet
     (root / "faq" / "is-it-proven.md").write_text(question_file("Is it proven?", "No.[@ali2009]"))
     home = article_file("Home", "Welcome. See [about](/about/).", order=0, topic=False)
     (root / "articles" / "home.md").write_text(home)

@@ -5,6 +5,7 @@ to look at.
 """
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 AXE = settings.BASE_DIR / "tests" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCREENSHOTS = settings.BASE_DIR / "test-artifacts" / "screenshots"
-EXTRA_PAGES = ["/faq/", "/glossary/", "/search/?q=magnesium", "/search/?q=zzzzqqq", "/no-such-page/"]
+EXTRA_PAGES = [
+    *("/faq/", "/glossary/", "/search/?q=magnesium", "/search/?q=zzzzqqq", "/no-such-page/"),
+    "/options/summary/?matters=proof&matters=cost&option=ivmt&option=supplements&ask=proof",
+]
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +52,7 @@ def axe_violations(page: Page) -> list[str]:
 
 
 def slug_of(path: str) -> str:
-    return path.strip("/").replace("/", "-").replace("?q=", "-") or "home"
+    return re.sub(r"[^a-z0-9]+", "-", path.strip("/")).strip("-")[:60] or "home"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -80,7 +80,8 @@ def test_an_admin_edit_is_exported_and_the_next_load_is_a_no_op(
     article.save()
     Reference.objects.filter(key="ali2009").update(title="A title changed in the admin: with a colon")
     output = export(site_content)
-    assert "articles: 10 record(s); files: 1 written, 9 unchanged" in output
+    articles = Article.objects.count()
+    assert f"articles: {articles} record(s); files: 1 written, {articles - 1} unchanged" in output
     assert f"references: {Reference.objects.count()} record(s); files: 1 written, 0 unchanged" in output
     assert (
         "## The short answer\n\nEdited in the admin.\n"

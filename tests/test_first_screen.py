@@ -17,7 +17,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 375, "height": 812}
 TITLE_WITHIN = 300
-OTHER_PAGES = ["/faq/", "/glossary/", "/search/?q=magnesium", "/no-such-page/"]
+OTHER_PAGES = [
+    *("/faq/", "/glossary/", "/search/?q=magnesium", "/no-such-page/"),
+    "/options/summary/?matters=cost",
+]
 
 
 @pytest.fixture(scope="module")

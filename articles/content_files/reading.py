@@ -15,7 +15,7 @@ from articles.content_files.entries import ContentError, ContentSet, Entry, Stor
 from articles.content_files.front_matter import check_values, file_fields, relation_fields
 from articles.content_files.links import internal_links, line_of, site_paths
 from articles.content_files.parsing import load_yaml, read_text, split_markdown_file
-from articles.models import LoadedFromFile, Reference, is_content_slug, validate_content_slug
+from articles.models import LoadedFromFile, Reference, cited_in, is_content_slug, validate_content_slug
 from articles.registry import (
     ContentKind,
     MarkdownFolder,
@@ -254,6 +254,7 @@ def check_cross_references(content: ContentSet, stored_html: StoredHtml | None =
                             f"{where} (known: {', '.join(sorted(known)) or 'none'})",
                         )
                     )
+    check_citing_fields(content)
     paths = site_paths(content)
     body_html = rendered_bodies(content, content.keys_of(Reference), stored_html)
     for entry in content.entries:
@@ -271,6 +272,21 @@ def check_cross_references(content: ContentSet, stored_html: StoredHtml | None =
                         line=entry.file_line(line_of(href, body)),
                     )
                 )
+
+
+def check_citing_fields(content: ContentSet) -> None:
+    """Citations in fields that are not a body (the decision aid's cells) must name a known reference."""
+    known = content.keys_of(Reference)
+    where = kind_of(Reference).files.path_of("")
+    for entry in content.entries:
+        for name in entry.model.CITING_FIELDS:
+            for key in cited_in([entry.values[name]]):
+                if key not in known:
+                    content.errors.append(
+                        ContentError(
+                            entry.path, f"{entry.key!r}: '{name}' cites {key!r}, which is not in {where}"
+                        )
+                    )
 
 
 def rendered_bodies(

@@ -65,7 +65,8 @@ def review_dashboard(*, today: date) -> ReviewDashboard:
                 item(shown.label, r, f"due {r.next_review_due}")
                 for r in records.filter(next_review_due__gte=today, next_review_due__lte=soon)
             ]
-        waiting += [item(shown.label, r) for r in model.objects.filter(status=Status.IN_REVIEW)]
+        if any(field.name == "status" for field in model._meta.get_fields()):
+            waiting += [item(shown.label, r) for r in model.objects.filter(status=Status.IN_REVIEW)]
         for proposals in ProposedChange.__subclasses__():
             if proposals.live_model() is model:
                 in_review = proposals.objects.filter(status=RevisionStatus.IN_REVIEW)

@@ -19,6 +19,7 @@ EDITOR_PERMISSIONS = [
     ("articles", "view_disclaimer"),
     ("articles", "view_clinicalreview"),
     ("articles", "view_sharedblock"),
+    ("articles", "view_decisionoption"),
     ("faq", "add_question"),
     ("faq", "change_question"),
     ("faq", "view_question"),
@@ -49,6 +50,10 @@ CLINICAL_REVIEWER_PERMISSIONS = [
     ("articles", "add_sharedblock"),
     ("articles", "change_sharedblock"),
     ("articles", "delete_sharedblock"),
+    # So is a decision aid option: a figure or a risk a reader weighs, on the options page.
+    ("articles", "add_decisionoption"),
+    ("articles", "change_decisionoption"),
+    ("articles", "delete_decisionoption"),
 ]
 ROLE_PERMISSIONS = {EDITOR: EDITOR_PERMISSIONS, CLINICAL_REVIEWER: CLINICAL_REVIEWER_PERMISSIONS}
 

@@ -4,7 +4,7 @@ Numbers follow the order in which keys are first cited, so a page's list reads 1
 """
 
 import re
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 CITATION = re.compile(r"\[@([^\]\s]+)\]")
@@ -27,8 +27,13 @@ def citation_anchor(prefix: str, key: str) -> str:
     return f"{prefix}{key}"
 
 
-def link_citations(text: str, known: Container[str], *, anchor_prefix: str = "ref-") -> CitedText:
-    keys: list[str] = []
+def link_citations(
+    text: str, known: Container[str], *, anchor_prefix: str = "ref-", cited_before: Sequence[str] = ()
+) -> CitedText:
+    """`cited_before`: keys the page has already numbered, in order (text that joins a page's own list,
+    such as the decision aid's table after its article). They keep their numbers; new keys are numbered
+    after them, and the result's `keys` holds both."""
+    keys: list[str] = list(cited_before)
     unknown: list[UnknownCitation] = []
 
     def replace(match: re.Match[str]) -> str:

@@ -1,0 +1,214 @@
+"""The decision aid: its option table is content like any other (a file, checked by the loader, edited in the
+admin with history, exported), the options page shows it with one reference list, and the summary a reader
+builds from the form is made from the address alone, stores nothing and is never cached."""
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from reversion.models import Version
+
+from articles.content_files.reading import read_content
+from articles.decision_aid import MATTERS, QUESTIONS_TO_ASK
+from articles.models import OPTIONS_SLUG, Article, DecisionOption
+from tests.conftest import database_snapshot
+
+pytestmark = pytest.mark.django_db
+
+OPTIONS_FILE = Path("decision-aid") / "options.yaml"
+SUMMARY = "/options/summary/"
+WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
+
+
+def option_entries(root: Path) -> list[dict]:
+    return yaml.safe_load((root / OPTIONS_FILE).read_text())
+
+
+def write_entries(root: Path, entries: list[dict]) -> None:
+    (root / OPTIONS_FILE).write_text(yaml.safe_dump(entries, sort_keys=False, allow_unicode=True))
+
+
+def problems_in(root: Path) -> list[str]:
+    return [str(error) for error in read_content(root).errors]
+
+
+def test_the_real_table_answers_every_question_for_every_option(site_content: Path) -> None:
+    entries = option_entries(site_content)
+    assert len(entries) >= 5  # IVMT, supplements, preventive medicines, an attack plan, carrying on as now
+    fields = [question.field for question in DecisionOption.QUESTIONS]
+    for entry in entries:
+        assert all(str(entry[field]).strip() for field in fields), entry["slug"]
+    assert problems_in(site_content) == []
+
+
+def test_a_missing_or_empty_answer_is_refused_naming_the_option_and_question(site_content: Path) -> None:
+    entries = option_entries(site_content)
+    del entries[0]["cost"]
+    entries[1]["side_effects"] = ""
+    write_entries(site_content, entries)
+    problems = problems_in(site_content)
+    first, second = entries[0]["slug"], entries[1]["slug"]
+    assert any(f"({first!r}): missing required key(s) 'cost'" in p for p in problems), problems
+    assert any(f"({second!r})" in p and "'side_effects'" in p for p in problems), problems
+    assert all(str(OPTIONS_FILE) in p for p in problems), problems
+
+
+def test_an_uncited_figure_or_a_percentage_is_refused(site_content: Path) -> None:
+    entries = option_entries(site_content)
+    entries[0]["effort"] = "About 8 visits a year."
+    entries[1]["works"] = "It helps 50% of people.[@ali2009]"
+    write_entries(site_content, entries)
+    problems = problems_in(site_content)
+    assert any("'effort' gives a figure" in p and "without a source" in p for p in problems), problems
+    assert any("'works' gives a percentage" in p and '"X in 100"' in p for p in problems), problems
+
+
+def test_a_citation_of_an_unknown_reference_is_refused(site_content: Path) -> None:
+    entries = option_entries(site_content)
+    entries[2]["sure"] = "Two trials.[@no-such-study]"
+    write_entries(site_content, entries)
+    problems = problems_in(site_content)
+    assert any(
+        f"{entries[2]['slug']!r}: 'sure' cites 'no-such-study', which is not in site/references.yaml" in p
+        for p in problems
+    ), problems
+
+
+def test_a_broken_table_changes_nothing(
+    site_content: Path, load: Callable[..., str], loaded_site: None
+) -> None:
+    entries = option_entries(site_content)
+    entries[0]["cost"] = "Costs 100 dollars."
+    entries[1]["name"] = "A new name"
+    write_entries(site_content, entries)
+    before = database_snapshot()
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        load(site_content)
+    assert database_snapshot() == before
+
+
+def test_a_changed_option_file_loads_and_exports_back(
+    site_content: Path, load: Callable[..., str], loaded_site: None, tmp_path: Path
+) -> None:
+    entries = option_entries(site_content)
+    entries[0]["living"] = "A changed cell, with no figure."
+    write_entries(site_content, entries)
+    assert "decision aid options: 0 created, 1 updated" in load(site_content)
+    assert DecisionOption.objects.get(slug=entries[0]["slug"]).living == "A changed cell, with no figure."
+    Client().get("/")  # nothing here writes; the export below reads what was loaded
+    from django.core.management import call_command
+
+    call_command("exportcontent", "--output", str(tmp_path / "out"), stdout=open("/dev/null", "w"))
+    assert option_entries(tmp_path / "out") == entries
+
+
+def test_the_options_page_shows_every_option_on_every_question_with_one_reference_list(
+    client: Client, loaded_site: None
+) -> None:
+    article = Article.objects.get(slug=OPTIONS_SLUG)
+    options = list(DecisionOption.objects.all())
+    html = client.get(f"/{OPTIONS_SLUG}/").content.decode()
+    table = html[html.index('id="compare"') : html.index('id="what-matters"')]
+    for question in DecisionOption.QUESTIONS:
+        assert f'<th scope="colgroup" colspan="2">{question.label}</th>' in table
+    for option in options:
+        assert table.count(f'<th scope="row">{option.name}</th>') == len(DecisionOption.QUESTIONS)
+    # The table's citations continue the article's numbering, and the one list holds both.
+    numbers = [int(n) for n in re.findall(r'class="citation" href="#ref-[^"]+">\[(\d+)\]', table)]
+    assert numbers and max(numbers) <= len(set(article.reference_keys) | cited_by(options))
+    listed = re.findall(r'<li id="ref-([^"]+)"', html)
+    assert set(listed) == set(article.reference_keys) | cited_by(options)
+    assert listed[: len(article.reference_keys)] == article.reference_keys
+    # The form comes before the certification section, which ends the body.
+    assert html.index('id="what-matters"') < html.index('id="about-this-comparison"')
+    assert f'<form method="get" action="{SUMMARY}">' in html
+
+
+def cited_by(options: list[DecisionOption]) -> set[str]:
+    return {key for option in options for key in option.cited_keys()}
+
+
+def test_the_summary_shows_what_the_reader_picked_and_ignores_anything_else(
+    client: Client, loaded_site: None
+) -> None:
+    ivmt = DecisionOption.objects.get(slug="ivmt")
+    query = (
+        "matters=cost&matters=%3Cscript%3E&option=ivmt&option=nope&leaning=ivmt"
+        f"&ask={QUESTIONS_TO_ASK[0].value}&ask=made-up"
+    )
+    response = client.get(f"{SUMMARY}?{query}")
+    html = response.content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    assert "What it costs me" in main and QUESTIONS_TO_ASK[0].label in main
+    assert "<script" not in main and "made-up" not in main and "nope" not in main
+    cost = ivmt.cells_html["cost"].split("[@")[0]
+    assert cost in main  # the IVMT cost cell, and only the cost question
+    assert "How well it works" not in main
+    assert main.count('<th scope="row">') == 1  # one option picked
+    assert 'id="disclaimer"' in html
+    assert 'name="robots" content="noindex"' in html
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_an_empty_summary_shows_how_well_each_option_works(client: Client, loaded_site: None) -> None:
+    html = client.get(SUMMARY).content.decode()
+    assert "How well it works" in html and "How sure we are" in html
+    assert html.count('<th scope="row">') == 2 * DecisionOption.objects.count()
+
+
+def test_reading_the_aid_and_building_summaries_writes_nothing(client: Client, loaded_site: None) -> None:
+    before = database_snapshot()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/{OPTIONS_SLUG}/")
+        for choice in MATTERS:
+            client.get(f"{SUMMARY}?matters={choice.value}&option=ivmt&leaning=not-sure")
+    assert [q["sql"] for q in queries if WRITES.match(q["sql"])] == []
+    assert database_snapshot() == before
+
+
+def option_form(option: DecisionOption, **changes: str) -> dict[str, str]:
+    values = {
+        "name": option.name,
+        "slug": option.slug,
+        "order": str(option.order),
+        "last_reviewed": option.last_reviewed.isoformat(),
+        "next_review_due": option.next_review_due.isoformat(),
+        **{field: getattr(option, field) for field in DecisionOption.CITING_FIELDS},
+    }
+    return {**values, **changes}
+
+
+def test_the_admin_refuses_an_uncited_figure_and_an_unknown_reference(
+    reviewer: Client, loaded_site: None
+) -> None:
+    option = DecisionOption.objects.get(slug="ivmt")
+    url = f"/admin/articles/decisionoption/{option.pk}/change/"
+    response = reviewer.post(url, option_form(option, cost="About 300 dollars.", sure="Sure.[@made-up]"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "without a source" in html and "made-up" in html
+    assert DecisionOption.objects.get(pk=option.pk).cost == option.cost
+
+
+def test_a_reviewer_changes_an_option_with_history_and_the_page_shows_it(
+    reviewer: Client, loaded_site: None
+) -> None:
+    option = DecisionOption.objects.get(slug="ivmt")
+    url = f"/admin/articles/decisionoption/{option.pk}/change/"
+    response = reviewer.post(url, option_form(option, living="Weekly visits take *time*."))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Version.objects.get_for_object(option).exists()
+    assert "Weekly visits take <em>time</em>." in Client().get(f"/{OPTIONS_SLUG}/").content.decode()
+
+
+def test_an_editor_may_read_options_but_not_change_them(editor: Client, loaded_site: None) -> None:
+    option = DecisionOption.objects.get(slug="ivmt")
+    url = f"/admin/articles/decisionoption/{option.pk}/change/"
+    assert editor.get(url).status_code == 200
+    assert editor.post(url, option_form(option, living="Changed.")).status_code == 403
