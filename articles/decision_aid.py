@@ -91,16 +91,23 @@ class Choice:
     fields: tuple[str, ...] = ()  # for what matters: the table's questions that speak to it
 
 
-# What a reader may say matters most, and the table's questions that answer each.
+# What a reader may say matters most, and the table's questions that answer each. The list holds values that
+# can count for each option, not only against the drip (IPDAS: values clarification without a nudge).
 MATTERS = (
     Choice("proof", "Good proof that it works", ("works", "sure")),
     Choice("side-effects", "Few or mild side effects", ("side_effects",)),
     Choice("cost", "What it costs me", ("cost",)),
     Choice("needles", "Avoiding needles and clinic visits", ("taken", "effort")),
+    Choice("no-daily-pill", "Not having to take something every day", ("taken", "living")),
+    Choice(
+        "not-prescription", "Trying something other than prescription medicines", ("taken", "side_effects")
+    ),
     Choice("time", "How much time and effort it takes", ("effort",)),
     Choice("daily-life", "How it fits my daily life", ("living",)),
 )
-DEFAULT_MATTERS = MATTERS[:1]  # what the summary shows when nothing is ticked
+# The summary always shows how well each option works, how sure we are, and its side effects: benefits and
+# harms together, whatever was ticked.
+ALWAYS_SHOWN = ("works", "sure", "side_effects")
 QUESTIONS_TO_ASK = (
     Choice("proof", "Is there good proof that this works for migraine like mine?"),
     Choice("safe", "Is it safe for me, with my health and the medicines I take?"),
@@ -123,9 +130,9 @@ class Summary:
 
     @property
     def fields(self) -> tuple[str, ...]:
-        """The table's questions the summary shows: those that speak to what matters (how well each option
-        works, and how sure we are, when the reader ticked nothing)."""
-        chosen = {field for choice in self.matters or DEFAULT_MATTERS for field in choice.fields}
+        """The table's questions the summary shows: the benefits and harms of each option, and those that
+        speak to what matters to the reader."""
+        chosen = {*ALWAYS_SHOWN, *(field for choice in self.matters for field in choice.fields)}
         return tuple(field for field in DecisionOption.CITING_FIELDS if field in chosen)
 
 

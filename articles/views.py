@@ -76,10 +76,12 @@ def options_summary(request: HttpRequest) -> HttpResponse:
     article = get_object_or_404(Article.objects.published(), slug=OPTIONS_SLUG)
     summary = summary_from(dict(request.GET.lists()), list(DecisionOption.objects.all()))
     table = compare_table(summary.options, summary.fields)
+    # The aid's publication date, update policy, uncertainty and funding go on paper with it (IPDAS).
+    certification = split_at_certification(article.body_html)[1]
     return render(
         request,
         "articles/decision_aid/summary.html",
-        {"article": article, "summary": summary, "table": table},
+        {"article": article, "summary": summary, "table": table, "certification": certification},
     )
 
 

@@ -148,18 +148,23 @@ def test_the_summary_shows_what_the_reader_picked_and_ignores_anything_else(
     assert "What it costs me" in main and QUESTIONS_TO_ASK[0].label in main
     assert "<script" not in main and "made-up" not in main and "nope" not in main
     cost = ivmt.cells_html["cost"].split("[@")[0]
-    assert cost in main  # the IVMT cost cell, and only the cost question
-    assert "How well it works" not in main
-    assert main.count('<th scope="row">') == 1  # one option picked
+    assert cost in main  # the IVMT cost cell, beside the benefits and harms that are always shown
+    shown = re.findall(r'<th scope="colgroup" colspan="2">([^<]+)</th>', main)
+    assert shown == ["How well it works", "How sure we are", "Side effects", "Cost"]
+    assert main.count('<th scope="row">') == len(shown)  # one option picked
     assert 'id="disclaimer"' in html
     assert 'name="robots" content="noindex"' in html
     assert "no-store" in response["Cache-Control"]
 
 
-def test_an_empty_summary_shows_how_well_each_option_works(client: Client, loaded_site: None) -> None:
+def test_an_empty_summary_shows_every_options_benefits_harms_and_the_aids_certification(
+    client: Client, loaded_site: None
+) -> None:
     html = client.get(SUMMARY).content.decode()
-    assert "How well it works" in html and "How sure we are" in html
-    assert html.count('<th scope="row">') == 2 * DecisionOption.objects.count()
+    shown = re.findall(r'<th scope="colgroup" colspan="2">([^<]+)</th>', html)
+    assert shown == ["How well it works", "How sure we are", "Side effects"]
+    assert html.count('<th scope="row">') == 3 * DecisionOption.objects.count()
+    assert 'id="about-this-comparison"' in html  # publication date, updates, uncertainty, funding
 
 
 def test_reading_the_aid_and_building_summaries_writes_nothing(client: Client, loaded_site: None) -> None:

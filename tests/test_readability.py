@@ -2,7 +2,8 @@
 
 import pytest
 
-from articles.models import Article, SharedBlock
+from articles.models import Article, DecisionOption, SharedBlock
+from articles.rendering.citations import CITATION
 from articles.rendering.readability import page_readability
 from articles.rendering.renderer import render_markdown
 from faq.models import Question
@@ -74,3 +75,12 @@ def test_readability_is_stored_on_save() -> None:
     question = Question(slug="q", question="Q?", answer="Short words. Easy to read.", status="draft")
     question.category_id = None
     assert question.render_source(question.answer) and question.reading_grade is not None
+
+
+def test_each_decision_aid_option_reads_at_grade_8_or_below(loaded_site: None) -> None:
+    """The table's cells are measured per option (each cell is too short to measure alone), citations out."""
+    grades = {}
+    for option in DecisionOption.objects.all():
+        html = " ".join(f"<p>{option.cells_html[field]}</p>" for field in DecisionOption.CITING_FIELDS)
+        grades[option.slug] = page_readability(CITATION.sub("", html)).main.grade
+    assert grades and max(grades.values()) <= MAIN_GRADE, grades
