@@ -151,10 +151,19 @@ def test_the_summary_shows_what_the_reader_picked_and_ignores_anything_else(
     assert cost in main  # the IVMT cost cell, beside the benefits and harms that are always shown
     shown = re.findall(r'<th scope="colgroup" colspan="2">([^<]+)</th>', main)
     assert shown == ["How well it works", "How sure we are", "Side effects", "Cost"]
-    assert main.count('<th scope="row">') == len(shown)  # one option picked
+    on_screen, on_paper = on_screen_and_paper(main)
+    assert on_screen.count('<th scope="row">') == len(shown)  # one option picked
+    assert on_paper.count('<th scope="col">') == 2  # the question, then the option's column
     assert 'id="disclaimer"' in html
     assert 'name="robots" content="noindex"' in html
     assert "no-store" in response["Cache-Control"]
+
+
+def on_screen_and_paper(html: str) -> tuple[str, str]:
+    """The summary's table as the screen shows it (grouped by question) and as paper does (side by side)."""
+    screen = html[html.index('class="summary__on-screen"') : html.index('class="side-by-side')]
+    paper = html[html.index('class="side-by-side') : html.index("Questions I want to ask")]
+    return screen, paper
 
 
 def test_an_empty_summary_shows_every_options_benefits_harms_and_the_aids_certification(
@@ -163,7 +172,9 @@ def test_an_empty_summary_shows_every_options_benefits_harms_and_the_aids_certif
     html = client.get(SUMMARY).content.decode()
     shown = re.findall(r'<th scope="colgroup" colspan="2">([^<]+)</th>', html)
     assert shown == ["How well it works", "How sure we are", "Side effects"]
-    assert html.count('<th scope="row">') == 3 * DecisionOption.objects.count()
+    on_screen, on_paper = on_screen_and_paper(html)
+    assert on_screen.count('<th scope="row">') == 3 * DecisionOption.objects.count()
+    assert on_paper.count("<td>") == 3 * DecisionOption.objects.count()  # the same cells, side by side
     assert 'id="about-this-comparison"' in html  # publication date, updates, uncertainty, funding
 
 

@@ -46,7 +46,9 @@ def test_the_form_makes_a_summary_with_script_off(browser: Browser, live_server,
     expect(main.locator("h1")).to_have_text("My summary: options for migraine")
     expect(main).to_contain_text("What it costs me")
     expect(main).to_contain_text("will my insurance pay?")
-    expect(main.locator('th[scope="row"]')).to_have_count(4)  # one option: works, sure, side effects, cost
+    rows = main.locator('.summary__on-screen th[scope="row"]')
+    expect(rows).to_have_count(4)  # one option: works, sure, side effects, cost
+    expect(main.locator(".summary__on-paper")).to_be_hidden()  # the side-by-side table is for paper
     expect(page.locator("#disclaimer")).to_be_visible()
     assert page.locator("main h1").bounding_box()["y"] <= 300
     context.close()
