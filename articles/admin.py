@@ -19,7 +19,7 @@ from articles.models import (
     Reference,
     SharedBlock,
 )
-from articles.rerendering import bodies_using, rerender_bodies
+from articles.rerendering import bodies_citing, bodies_using, rerender_bodies
 
 READABILITY_FIELDS = ["reading_grade", "smog_index", "key_points_grade", "care_card_grade"]
 
@@ -82,8 +82,16 @@ class ReferenceAdmin(VersionAdmin):
     search_fields = ["key", "authors", "title", "publisher"]
     readonly_fields = ["source_path", "updated"]
 
+    # No bulk delete: it does not ask has_delete_permission(obj). A reference is deleted from its own form.
+    actions = None
+
     def get_readonly_fields(self, request: HttpRequest, obj: Reference | None = None) -> list[str]:
         return [*self.readonly_fields, "key"] if obj else self.readonly_fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Reference | None = None) -> bool:
+        # A cited reference stays: pages would show a citation with no source, and the numbers after it
+        # would no longer match the list.
+        return super().has_delete_permission(request, obj) and (obj is None or not cited_by(obj))
 
 
 @admin.register(GlossaryTerm)
@@ -105,6 +113,13 @@ class GlossaryTermAdmin(VersionAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[GlossaryTerm]) -> None:
         super().delete_queryset(request, queryset)
         rerender_bodies()
+
+
+def cited_by(reference: Reference) -> list[str]:
+    """The pages, answers, blocks and decision aid options that cite `reference`."""
+    bodies = [str(record) for record in bodies_citing(reference.key)]
+    options = [str(option) for option in DecisionOption.objects.all() if reference.key in option.cited_keys()]
+    return bodies + options
 
 
 @admin.register(DecisionOption)
@@ -131,6 +146,13 @@ class DecisionOptionAdmin(VersionAdmin):
         ("Review", {"fields": ["last_reviewed", "next_review_due", "source_path", "updated"]}),
     ]
     prepopulated_fields = {"slug": ("name",)}
+
+    def get_readonly_fields(self, request: HttpRequest, obj: DecisionOption | None = None) -> list[str]:
+        # The slug is the option's key in content/decision-aid/options.yaml and in readers' summary links.
+        return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: DecisionOption | None = None) -> dict:
+        return {} if obj else self.prepopulated_fields
 
 
 def pages_using(block: SharedBlock) -> list[str]:

@@ -6,15 +6,22 @@ list of the article it sits on. The summary is built from the query string alone
 stored (the views say so, and never cache it).
 """
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from articles.models import DecisionOption, Reference, references_in_order
+from django.utils.text import slugify
+
+from articles.models import CERTIFICATION_HEADING, DecisionOption, Reference, references_in_order
 from articles.rendering.citations import link_citations
 
-# The article's last section, which the table and form come before (content/README.md, "Decision aid").
-CERTIFICATION_ID = "about-this-comparison"
-CERTIFICATION_HEADING = f'<h2 id="{CERTIFICATION_ID}">'
+# The article's last section, which the table and form come before; its id is the one the renderer gives
+# the heading (content/README.md, "Decision aid").
+CERTIFICATION_ID = slugify(CERTIFICATION_HEADING)
+CERTIFICATION_START = f'<h2 id="{CERTIFICATION_ID}">'
+# Where the page shows the table and the form, and how its "On this page" list names them.
+TABLE_SECTION = {"id": "compare", "title": "Compare the options"}
+FORM_SECTION = {"id": "what-matters", "title": "What matters to you"}
 
 
 @dataclass(frozen=True)
@@ -57,30 +64,33 @@ def compare_table(
             continue
         rows = []
         for option in options:
-            cited = link_citations(
-                option.cells_html[question.field], known, anchor_prefix=anchor_prefix, cited_before=keys
-            )
+            cell = option.cell_html(question.field)
+            cited = link_citations(cell, known, anchor_prefix=anchor_prefix, cited_before=keys)
             keys = cited.keys
-            rows.append(Row(option, cited.markdown))
+            rows.append(Row(option, without_citations(cited.markdown, {miss.key for miss in cited.unknown})))
         questions.append(QuestionRows(question.field, question.label, tuple(rows)))
     return Table(tuple(questions), tuple(keys))
+
+
+def without_citations(html: str, keys: set[str]) -> str:
+    """`html` without the citations of `keys`: a reference deleted since the cell was saved is not shown as
+    '[@key]' to readers."""
+    if not keys:
+        return html
+    return re.sub("|".join(re.escape(f"[@{key}]") for key in sorted(keys)), "", html)
 
 
 def sections_with_table(sections: Sequence[Mapping[str, str]]) -> list[Mapping[str, str]]:
     """The article's "On this page" list, with the table and the form where the page shows them."""
     ids = [section["id"] for section in sections]
     at = ids.index(CERTIFICATION_ID) if CERTIFICATION_ID in ids else len(ids)
-    added = [
-        {"id": "compare", "title": "Compare the options"},
-        {"id": "what-matters", "title": "What matters to you"},
-    ]
-    return [*sections[:at], *added, *sections[at:]]
+    return [*sections[:at], TABLE_SECTION, FORM_SECTION, *sections[at:]]
 
 
 def split_at_certification(html: str) -> tuple[str, str]:
     """The article's body before its "About this comparison" section, and that section (empty when the body
     has none: the table and form then follow the whole body)."""
-    before, heading, after = html.partition(CERTIFICATION_HEADING)
+    before, heading, after = html.partition(CERTIFICATION_START)
     return before, heading + after
 
 
@@ -117,15 +127,14 @@ QUESTIONS_TO_ASK = (
     Choice("cost", "What will it cost in total, and will my insurance pay?"),
     Choice("side-effects", "What should I do if I get side effects?"),
 )
-NOT_SURE = "not-sure"
+NOT_SURE = "not-sure"  # the form's default answer to "which option I lean towards"
 
 
 @dataclass(frozen=True)
 class Summary:
     matters: tuple[Choice, ...]
     options: tuple[DecisionOption, ...]
-    leaning: DecisionOption | None
-    not_sure: bool
+    leaning: DecisionOption | None  # None: not sure yet
     questions: tuple[Choice, ...]
 
     @property
@@ -153,6 +162,5 @@ def summary_from(query: Mapping[str, list[str]], options: Sequence[DecisionOptio
         matters=picked(MATTERS, query.get("matters", [])),
         options=shown,
         leaning=leaning,
-        not_sure=leaning is None and NOT_SURE in leaning_values,
         questions=picked(QUESTIONS_TO_ASK, query.get("ask", [])),
     )

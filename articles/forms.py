@@ -13,7 +13,6 @@ from articles.models import (
     Reference,
     RenderedBody,
     SharedBlock,
-    cited_in,
 )
 
 
@@ -63,11 +62,8 @@ class DecisionOptionForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        known = Reference.known_keys()
-        for name in DecisionOption.CITING_FIELDS:
-            unknown = [key for key in cited_in([cleaned.get(name) or ""]) if key not in known]
-            if unknown:
-                self.add_error(name, f"cites {', '.join(unknown)}: not a reference key (see References)")
+        for name, key in DecisionOption.unknown_citations(cleaned, Reference.known_keys()):
+            self.add_error(name, f"[@{key}] is not a reference: add it to the references first")
         return cleaned
 
 

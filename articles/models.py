@@ -1,7 +1,7 @@
 """Articles (the topic pages, home and about), the references they cite, and the site disclaimer."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
@@ -65,6 +65,17 @@ BODY_HELP = (
 )
 
 
+def cited_in(texts: Iterable[str]) -> list[str]:
+    """The reference keys `texts` cite with [@key], in order, each once."""
+    return list(dict.fromkeys(key for text in texts for key in CITATION.findall(text)))
+
+
+OPTIONS_SLUG = "options"  # the article the decision aid's table sits on
+# The options article's last section: the aid's certification (IPDAS), shown on the page after the table and
+# on every reader's summary, whose reference list is its own, so it cites nothing (body_rules checks both).
+CERTIFICATION_HEADING = "About this comparison"
+
+
 class Status(models.TextChoices):
     """draft -> in review -> published. Only a user with the publish permission may set "published"."""
 
@@ -108,6 +119,17 @@ class LoadedFromFile(models.Model):
 
     def fingerprint(self) -> str:
         return fingerprint(self.content_values())
+
+    @classmethod
+    def unknown_citations(cls, values: dict[str, Any], known: Container[str]) -> list[tuple[str, str]]:
+        """(field, key) for each citation in CITING_FIELDS of `values` that names no reference in `known`:
+        the one rule the loader and the admin apply to such fields."""
+        return [
+            (name, key)
+            for name in cls.CITING_FIELDS
+            for key in cited_in([values.get(name) or ""])
+            if key not in known
+        ]
 
     @classmethod
     def url_for(cls, key: str) -> str | None:
@@ -384,6 +406,12 @@ class RenderedBody(models.Model):
     def is_topic(self) -> bool:
         return self.is_topic_key(getattr(self, self.KEY_FIELD))
 
+    @classmethod
+    def closing_section_for(cls, key: str) -> str | None:
+        """The heading of the section the body of the record keyed `key` must end with, citing nothing
+        (None for most records)."""
+        return None
+
     def references(self) -> list[Reference]:
         attached = getattr(self, "_attached_references", None)
         return attached if attached is not None else references_in_order(self.reference_keys)
@@ -516,6 +544,10 @@ class Article(OnSite, LoadedFromFile, RenderedBody, Reviewed):
     @classmethod
     def is_topic_key(cls, key: str) -> bool:
         return key not in NOT_TOPICS
+
+    @classmethod
+    def closing_section_for(cls, key: str) -> str | None:
+        return CERTIFICATION_HEADING if key == OPTIONS_SLUG else None
 
     def latest_clinical_review(self) -> "ClinicalReview | None":
         return self.clinical_reviews.first()
@@ -679,14 +711,6 @@ class SharedBlock(LoadedFromFile, RenderedBody):
         return dict(cls.objects.values_list("slug", "body"))
 
 
-def cited_in(texts: Iterable[str]) -> list[str]:
-    """The reference keys `texts` cite with [@key], in order, each once."""
-    return list(dict.fromkeys(key for text in texts for key in CITATION.findall(text)))
-
-
-OPTIONS_SLUG = "options"  # the article the decision aid's table sits on
-
-
 @dataclass(frozen=True)
 class TableQuestion:
     field: str
@@ -700,7 +724,7 @@ def cell_field(help_text: str) -> models.TextField:
     return models.TextField(max_length=CELL_MAX_LENGTH, help_text=help_text)
 
 
-class DecisionOption(OnSite, LoadedFromFile, Reviewed):
+class DecisionOption(LoadedFromFile, Reviewed):
     """One option of the decision aid on the options page: a column of its table, answering the same
     questions as every other option (QUESTIONS), each in one short, cited paragraph."""
 
@@ -768,9 +792,11 @@ class DecisionOption(OnSite, LoadedFromFile, Reviewed):
         """The references its cells cite, in table order, each once."""
         return cited_in(getattr(self, name) for name in self.CITING_FIELDS)
 
-    @classmethod
-    def url_for(cls, key: str) -> str:
-        return f"/{OPTIONS_SLUG}/#compare"  # the table: an option has no page of its own
+    def cell_html(self, field: str) -> str:
+        """A cell's stored HTML; rendered now for a row saved before the question existed (a migration that
+        adds a question leaves old rows without it until they are saved)."""
+        stored = self.cells_html.get(field)
+        return stored if stored is not None else render_cell(getattr(self, field))
 
 
 class Disclaimer(LoadedFromFile):

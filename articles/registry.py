@@ -204,10 +204,19 @@ def reserve_paths(*segments: str) -> None:
     _PATHS_SERVED_ELSEWHERE.update(segments)
 
 
+_PAGES_WITH_SUBPATHS: set[str] = set()
+
+
+def allow_subpaths_of(*segments: str) -> None:
+    """First path segments whose deeper paths the site serves for the record at /<segment>/ itself (the
+    options page's /options/summary/): they do not keep a record from taking /<segment>/."""
+    _PAGES_WITH_SUBPATHS.update(segments)
+
+
 def paths_the_site_serves() -> frozenset[str]:
-    """The paths /<segment>/ the site serves itself ("faq", "search", the admin's...): a record whose page
-    would be /<key>/ may not take one of them (it would shadow, or be shadowed by, that path). A deeper path
-    such as /options/summary/ takes nothing: the page at /options/ can be a record's."""
+    """The first segments of every path the site serves itself ("faq", "search", the admin's...): a record
+    whose page would be /<key>/ may not take one of them (it would shadow, or be shadowed by, that path, and
+    a front server's rules for a prefix would catch it)."""
     from django.urls import URLResolver, get_resolver
 
     def routes(patterns: list[Any]) -> Iterator[str]:
@@ -216,12 +225,11 @@ def paths_the_site_serves() -> frozenset[str]:
             if isinstance(pattern, URLResolver) and not route:
                 yield from routes(pattern.url_patterns)  # an include() at the root
             else:
-                yield route  # an include() under a prefix takes its whole prefix
+                yield route
 
-    served = {route.rstrip("/") for route in routes(get_resolver().url_patterns)}
+    served = {route.split("/", 1)[0] for route in routes(get_resolver().url_patterns)} - _PAGES_WITH_SUBPATHS
     return (
-        frozenset(segment for segment in served if segment and "/" not in segment and "<" not in segment)
-        | _PATHS_SERVED_ELSEWHERE
+        frozenset(segment for segment in served if segment and "<" not in segment) | _PATHS_SERVED_ELSEWHERE
     )
 
 

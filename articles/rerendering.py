@@ -7,7 +7,7 @@ registry.
 """
 
 from articles.models import GlossaryTerm, Reference, RenderedBody, SharedBlock
-from articles.registry import body_kinds
+from articles.registry import body_kinds, content_kinds
 from articles.rendering.bodies import BodyJob, render_stored_bodies
 from articles.rendering.renderer import normalize_source
 
@@ -25,6 +25,17 @@ def bodies_using(blocks: set[str] | None) -> list[RenderedBody]:
         for model in body_models()
         for record in model.objects.all()
         if blocks is None or blocks.intersection(record.shared_blocks)
+    ]
+
+
+def bodies_citing(key: str) -> list[RenderedBody]:
+    """Every page, answer and shared block whose body cites the reference `key`."""
+    return [
+        record
+        for kind in content_kinds()
+        if kind.has_rendered_body
+        for record in kind.model.objects.all()
+        if key in record.reference_keys
     ]
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from articles import search_views, views
 from articles.feedback import views as feedback_views
+from articles.models import OPTIONS_SLUG
 
 app_name = "articles"
 
@@ -14,6 +15,6 @@ urlpatterns = [
     path("feedback/", feedback_views.feedback, name="feedback"),
     path("feedback/comment/", feedback_views.feedback_comment, name="feedback_comment"),
     # Under the options page's own address, which is an article's (/options/).
-    path("options/summary/", views.options_summary, name="options_summary"),
+    path(f"{OPTIONS_SLUG}/summary/", views.options_summary, name="options_summary"),
     path("<slug:slug>/", views.article_detail, name="detail"),
 ]

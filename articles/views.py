@@ -6,9 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
 from articles.decision_aid import (
+    FORM_SECTION,
     MATTERS,
     NOT_SURE,
     QUESTIONS_TO_ASK,
+    TABLE_SECTION,
     compare_table,
     sections_with_table,
     split_at_certification,
@@ -50,7 +52,7 @@ def render_article(request: HttpRequest, article: Article, **extra: object) -> H
 
 def options_page(article: Article) -> dict[str, object]:
     """The decision aid: the article's body, with the table and the form before its last section."""
-    options = DecisionOption.objects.all()
+    options = list(DecisionOption.objects.all())
     intro, certification = split_at_certification(article.body_html)
     return {
         "intro": intro,
@@ -60,8 +62,10 @@ def options_page(article: Article) -> dict[str, object]:
             cited_before=article.reference_keys,
             anchor_prefix=article.anchor_prefix_for(article.slug),
         ),
-        "table_review": oldest_review(options),
-        "sections": sections_with_table(article.contents_list),
+        "table_review": oldest_review(DecisionOption.objects.all()),
+        "sections": sections_with_table(article.contents_list) if options else article.contents_list,
+        "table_section": TABLE_SECTION,
+        "form_section": FORM_SECTION,
         "options": options,
         "matters": MATTERS,
         "questions_to_ask": QUESTIONS_TO_ASK,
@@ -71,8 +75,8 @@ def options_page(article: Article) -> dict[str, object]:
 
 @never_cache
 def options_summary(request: HttpRequest) -> HttpResponse:
-    """The reader's one-page summary, made from the form's answers in the address. Nothing is stored, and
-    the page is never cached (a shared computer's browser does not keep it either)."""
+    """The reader's summary, made from the form's answers in the address. Nothing is stored, and no cache
+    keeps the page (the browser's history may keep its address, as the form says)."""
     article = get_object_or_404(Article.objects.published(), slug=OPTIONS_SLUG)
     summary = summary_from(dict(request.GET.lists()), list(DecisionOption.objects.all()))
     table = compare_table(summary.options, summary.fields)
@@ -81,7 +85,13 @@ def options_summary(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "articles/decision_aid/summary.html",
-        {"article": article, "summary": summary, "table": table, "certification": certification},
+        {
+            "article": article,
+            "summary": summary,
+            "table": table,
+            "certification": certification,
+            "form_section": FORM_SECTION,
+        },
     )
 
 

@@ -4,10 +4,12 @@ builds from the form is made from the address alone, stores nothing and is never
 
 import re
 from collections.abc import Callable
+from io import StringIO
 from pathlib import Path
 
 import pytest
 import yaml
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
@@ -15,8 +17,10 @@ from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 
 from articles.content_files.reading import read_content
-from articles.decision_aid import MATTERS, QUESTIONS_TO_ASK
-from articles.models import OPTIONS_SLUG, Article, DecisionOption
+from articles.decision_aid import ALWAYS_SHOWN, MATTERS, QUESTIONS_TO_ASK
+from articles.models import OPTIONS_SLUG, Article, DecisionOption, Reference
+from articles.registry import paths_the_site_serves
+from articles.rendering.table_cells import cell_problems
 from tests.conftest import database_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -101,10 +105,7 @@ def test_a_changed_option_file_loads_and_exports_back(
     write_entries(site_content, entries)
     assert "decision aid options: 0 created, 1 updated" in load(site_content)
     assert DecisionOption.objects.get(slug=entries[0]["slug"]).living == "A changed cell, with no figure."
-    Client().get("/")  # nothing here writes; the export below reads what was loaded
-    from django.core.management import call_command
-
-    call_command("exportcontent", "--output", str(tmp_path / "out"), stdout=open("/dev/null", "w"))
+    call_command("exportcontent", "--output", str(tmp_path / "out"), stdout=StringIO())
     assert option_entries(tmp_path / "out") == entries
 
 
@@ -116,15 +117,18 @@ def test_the_options_page_shows_every_option_on_every_question_with_one_referenc
     html = client.get(f"/{OPTIONS_SLUG}/").content.decode()
     table = html[html.index('id="compare"') : html.index('id="what-matters"')]
     for question in DecisionOption.QUESTIONS:
-        assert f'<th scope="colgroup" colspan="2">{question.label}</th>' in table
+        assert f'<th scope="rowgroup" colspan="2">{question.label}</th>' in table
     for option in options:
         assert table.count(f'<th scope="row">{option.name}</th>') == len(DecisionOption.QUESTIONS)
-    # The table's citations continue the article's numbering, and the one list holds both.
-    numbers = [int(n) for n in re.findall(r'class="citation" href="#ref-[^"]+">\[(\d+)\]', table)]
-    assert numbers and max(numbers) <= len(set(article.reference_keys) | cited_by(options))
+    # The table's citations continue the article's numbering, and the one list holds both: every citation
+    # on the page, in the body or the table, carries its key's place in that list.
     listed = re.findall(r'<li id="ref-([^"]+)"', html)
     assert set(listed) == set(article.reference_keys) | cited_by(options)
     assert listed[: len(article.reference_keys)] == article.reference_keys
+    main = html[html.index("<main") : html.index('id="references"')]
+    citations = re.findall(r'class="citation" href="#ref-([^"]+)">\[(\d+)\]', main)
+    assert citations and all(listed.index(key) + 1 == int(number) for key, number in citations)
+    assert "[@" not in table
     # The form comes before the certification section, which ends the body.
     assert html.index('id="what-matters"') < html.index('id="about-this-comparison"')
     assert f'<form method="get" action="{SUMMARY}">' in html
@@ -147,9 +151,10 @@ def test_the_summary_shows_what_the_reader_picked_and_ignores_anything_else(
     main = html[html.index("<main") : html.index("</main>")]
     assert "What it costs me" in main and QUESTIONS_TO_ASK[0].label in main
     assert "<script" not in main and "made-up" not in main and "nope" not in main
+    assert f"I lean towards now:</strong> {ivmt.name}." in main
     cost = ivmt.cells_html["cost"].split("[@")[0]
     assert cost in main  # the IVMT cost cell, beside the benefits and harms that are always shown
-    shown = re.findall(r'<th scope="colgroup" colspan="2">([^<]+)</th>', main)
+    shown = re.findall(r'<th scope="rowgroup" colspan="2">([^<]+)</th>', main)
     assert shown == ["How well it works", "How sure we are", "Side effects", "Cost"]
     on_screen, on_paper = on_screen_and_paper(main)
     assert on_screen.count('<th scope="row">') == len(shown)  # one option picked
@@ -170,7 +175,7 @@ def test_an_empty_summary_shows_every_options_benefits_harms_and_the_aids_certif
     client: Client, loaded_site: None
 ) -> None:
     html = client.get(SUMMARY).content.decode()
-    shown = re.findall(r'<th scope="colgroup" colspan="2">([^<]+)</th>', html)
+    shown = re.findall(r'<th scope="rowgroup" colspan="2">([^<]+)</th>', html)
     assert shown == ["How well it works", "How sure we are", "Side effects"]
     on_screen, on_paper = on_screen_and_paper(html)
     assert on_screen.count('<th scope="row">') == 3 * DecisionOption.objects.count()
@@ -228,3 +233,79 @@ def test_an_editor_may_read_options_but_not_change_them(editor: Client, loaded_s
     url = f"/admin/articles/decisionoption/{option.pk}/change/"
     assert editor.get(url).status_code == 200
     assert editor.post(url, option_form(option, living="Changed.")).status_code == 403
+
+
+def test_every_choice_speaks_to_questions_the_table_asks() -> None:
+    for field in (*ALWAYS_SHOWN, *(field for choice in MATTERS for field in choice.fields)):
+        assert field in DecisionOption.CITING_FIELDS, field
+
+
+def test_a_cell_saved_before_its_question_existed_is_rendered_when_shown(
+    client: Client, loaded_site: None
+) -> None:
+    DecisionOption.objects.filter(slug="ivmt").update(
+        cells_html={}
+    )  # as a migration adding a question leaves it
+    html = client.get(f"/{OPTIONS_SLUG}/").content.decode()
+    assert DecisionOption.objects.get(slug="ivmt").name in html and "[@" not in html
+
+
+def test_a_cited_reference_cannot_be_deleted_in_the_admin(admin_client: Client, loaded_site: None) -> None:
+    cited = DecisionOption.objects.get(slug="ivmt").cited_keys()[0]
+    reference = Reference.objects.get(key=cited)
+    assert admin_client.get(f"/admin/articles/reference/{reference.pk}/delete/").status_code == 403
+    assert (
+        admin_client.post(f"/admin/articles/reference/{reference.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Reference.objects.filter(key=cited).exists()
+
+
+def test_a_reference_gone_from_the_database_is_not_shown_as_raw_text(
+    client: Client, loaded_site: None
+) -> None:
+    key = DecisionOption.objects.get(slug="ivmt").cited_keys()[0]
+    Reference.objects.filter(key=key).delete()  # as a database edit outside the admin could
+    html = client.get(f"/{OPTIONS_SLUG}/").content.decode()
+    assert f"[@{key}]" not in html
+
+
+def test_the_options_page_must_end_with_its_certification_citing_nothing(site_content: Path) -> None:
+    page = site_content / "articles" / f"{OPTIONS_SLUG}.md"
+    text = page.read_text()
+    page.write_text(text.replace("## About this comparison", "## About this page"))
+    assert any("must end with a section '## About this comparison'" in p for p in problems_in(site_content))
+    page.write_text(text.rstrip() + " See the trial.[@ali2009]\n")
+    assert any("'## About this comparison' may not cite a source" in p for p in problems_in(site_content))
+
+
+def test_the_summary_address_leaves_the_options_page_to_its_article() -> None:
+    served = paths_the_site_serves()
+    assert OPTIONS_SLUG not in served
+    assert {"preview", "editor", "search", "faq"} <= served  # deeper routes still reserve their first segment
+
+
+def test_an_options_slug_is_fixed_once_saved(reviewer: Client, loaded_site: None) -> None:
+    option = DecisionOption.objects.get(slug="ivmt")
+    url = f"/admin/articles/decisionoption/{option.pk}/change/"
+    response = reviewer.post(url, option_form(option, slug="renamed"))
+    assert response.status_code == 302
+    assert DecisionOption.objects.filter(slug="ivmt").exists()
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        ("About 8 visits a year.", "without a source"),
+        ("It helps 50 percent of people.[@ali2009]", "percentage"),
+        ("- one item in a list", "one short paragraph"),
+        ("One line.\nAnother line.", "one short paragraph"),
+        ("[a link](https://example.org/[@ali2009]) in a cell", "not inside a link or code"),
+    ],
+)
+def test_cell_rules_name_the_problem(cell: str, problem: str) -> None:
+    assert any(problem in message for message in cell_problems(cell)), cell_problems(cell)
+
+
+def test_names_with_digits_are_not_figures() -> None:
+    assert cell_problems("Vitamin B2, B12 or coenzyme Q10 pills.") == []

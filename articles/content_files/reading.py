@@ -15,7 +15,7 @@ from articles.content_files.entries import ContentError, ContentSet, Entry, Stor
 from articles.content_files.front_matter import check_values, file_fields, relation_fields
 from articles.content_files.links import internal_links, line_of, site_paths
 from articles.content_files.parsing import load_yaml, read_text, split_markdown_file
-from articles.models import LoadedFromFile, Reference, cited_in, is_content_slug, validate_content_slug
+from articles.models import LoadedFromFile, Reference, is_content_slug, validate_content_slug
 from articles.registry import (
     ContentKind,
     MarkdownFolder,
@@ -132,6 +132,7 @@ def file_body_problems(
         block_names=block_names,
         in_block=not entry.model.USES_BLOCKS,
         topic_page=entry.model.is_topic_key(entry.key),
+        closing_section=entry.model.closing_section_for(entry.key),
     )
     return [ContentError(entry.path, message, line=entry.file_line(line)) for line, message in problems]
 
@@ -279,14 +280,9 @@ def check_citing_fields(content: ContentSet) -> None:
     known = content.keys_of(Reference)
     where = kind_of(Reference).files.path_of("")
     for entry in content.entries:
-        for name in entry.model.CITING_FIELDS:
-            for key in cited_in([entry.values[name]]):
-                if key not in known:
-                    content.errors.append(
-                        ContentError(
-                            entry.path, f"{entry.key!r}: '{name}' cites {key!r}, which is not in {where}"
-                        )
-                    )
+        for name, key in entry.model.unknown_citations(entry.values, known):
+            message = f"{entry.key!r}: '{name}' cites {key!r}, which is not in {where}"
+            content.errors.append(ContentError(entry.path, message))
 
 
 def rendered_bodies(

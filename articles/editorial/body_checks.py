@@ -14,6 +14,7 @@ def live_body_problems(text: str, *, model: type[RenderedBody], key: str | None)
         block_names=block_names,
         in_block=not model.USES_BLOCKS,
         topic_page=key is not None and model.is_topic_key(key),
+        closing_section=model.closing_section_for(key) if key is not None else None,
     )
     return [
         f"Line {problem.line}: {problem.message}" if problem.line else as_sentence(problem.message)

@@ -65,7 +65,7 @@ def review_dashboard(*, today: date) -> ReviewDashboard:
                 item(shown.label, r, f"due {r.next_review_due}")
                 for r in records.filter(next_review_due__gte=today, next_review_due__lte=soon)
             ]
-        if any(field.name == "status" for field in model._meta.get_fields()):
+        if "status" in model.CONTENT_FIELDS:
             waiting += [item(shown.label, r) for r in model.objects.filter(status=Status.IN_REVIEW)]
         for proposals in ProposedChange.__subclasses__():
             if proposals.live_model() is model:

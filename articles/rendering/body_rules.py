@@ -7,7 +7,7 @@ from collections.abc import Collection
 from typing import NamedTuple
 
 from articles.rendering.care_cards import card_problems
-from articles.rendering.citations import link_citations
+from articles.rendering.citations import CITATION, link_citations
 from articles.rendering.pictures import picture_problems
 from articles.rendering.shared_blocks import block_problems
 
@@ -34,6 +34,17 @@ def topic_page_problems(body: str) -> list[str]:
     return problems
 
 
+def closing_section_problems(body: str, heading: str) -> list[str]:
+    """The body must end with the section `heading`, which cites nothing (the options page's certification,
+    which readers' summaries show with a reference list of their own)."""
+    headings = re.findall(r"^## +(.+?)\s*$", body, re.MULTILINE)
+    if not headings or headings[-1] != heading:
+        return [f"this page must end with a section '## {heading}'"]
+    if CITATION.search(body[body.rindex(f"## {heading}") :]):
+        return [f"'## {heading}' may not cite a source: summaries show it with a reference list of their own"]
+    return []
+
+
 class BodyProblem(NamedTuple):
     line: int | None  # line of the body, when the problem has one
     message: str  # lower-case, to follow "file:line: " or "Line N: "
@@ -46,9 +57,11 @@ def body_problems(
     block_names: Collection[str],
     in_block: bool,
     topic_page: bool,
+    closing_section: str | None = None,
 ) -> list[BodyProblem]:
     """Everything wrong in one body on its own. `in_block`: the body is a shared block (which may not use
-    another); `topic_page`: it must keep a topic page's shape."""
+    another); `topic_page`: it must keep a topic page's shape; `closing_section`: the heading of the section
+    it must end with (see RenderedBody.closing_section_for)."""
     problems = [
         BodyProblem(line, problem)
         for line, problem in [
@@ -63,4 +76,8 @@ def body_problems(
     ]
     if topic_page:
         problems += [BodyProblem(None, problem) for problem in topic_page_problems(text)]
+    if closing_section:
+        problems += [
+            BodyProblem(None, problem) for problem in closing_section_problems(text, closing_section)
+        ]
     return problems

@@ -8,12 +8,16 @@ the sanitizer leave that text alone, and numbering it later is a text substituti
 
 import re
 
+from django.utils.html import strip_tags
+
 from articles.rendering.citations import CITATION
 from articles.rendering.renderer import render_markdown
 
-# A figure is any digit outside a citation: "59 in 100", "$100", "3 months", "2012".
-_DIGIT = re.compile(r"\d")
-_ONE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.S)
+# A figure is a number outside a citation: "59 in 100", "$100", "3 months", "2012"; not the digit of a name
+# such as "vitamin B2" or "Q10".
+_FIGURE = re.compile(r"(?<![A-Za-z\d])\d")
+_PERCENTAGE = re.compile(r"\d\s*%|\bper ?cent\b", re.IGNORECASE)
+_ONE_PARAGRAPH = re.compile(r"^<p>((?:(?!</?p>).)*)</p>$", re.S)
 
 
 def render_cell(text: str) -> str:
@@ -26,13 +30,17 @@ def render_cell(text: str) -> str:
 def cell_problems(text: str) -> list[str]:
     """What makes `text` unfit for a table cell: the rules the loader and the admin both apply."""
     problems = []
-    if "\n" in text.strip():
-        problems.append("must be one short paragraph on one line (no line breaks)")
+    html = render_markdown(text.strip())
+    if "\n" in text.strip() or not _ONE_PARAGRAPH.match(html.strip()):
+        problems.append("must be one short paragraph on one line (no line breaks, lists or headings)")
+    elif len(CITATION.findall(strip_tags(html))) != len(CITATION.findall(html)):
+        # Numbered when the page is built, a citation inside a link or code would break its markup.
+        problems.append("a citation [@key] must be in the text, not inside a link or code")
     uncited = CITATION.sub("", text)
-    if "%" in uncited:
+    if _PERCENTAGE.search(uncited):
         problems.append('gives a percentage: write figures in one form, "X in 100"')
-    if _DIGIT.search(uncited) and not CITATION.search(text):
-        figure = _DIGIT.search(uncited)
+    if _FIGURE.search(uncited) and not CITATION.search(text):
+        figure = _FIGURE.search(uncited)
         assert figure is not None
         start = max(0, figure.start() - 20)
         problems.append(
