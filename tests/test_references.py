@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from articles.models import Article, Reference
+from articles.models import Article, DecisionOption, Reference
 from articles.rendering.citations import link_citations
 from faq.models import Question
 
@@ -57,6 +57,7 @@ def test_every_reference_has_what_a_reader_needs_to_find_it(loaded_site: None) -
 def test_every_reference_is_cited_somewhere(loaded_site: None) -> None:
     cited = {key for a in Article.objects.all() for key in a.reference_keys}
     cited |= {key for q in Question.objects.all() for key in q.reference_keys}
+    cited |= {key for option in DecisionOption.objects.all() for key in option.cited_keys()}
     assert set(Reference.objects.values_list("key", flat=True)) - cited == set()
 
 
