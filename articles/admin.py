@@ -7,6 +7,7 @@ from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 
 from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
+from articles.editorial.edit_conflicts import EditConflictAdmin
 from articles.forms import ArticleForm, DecisionOptionForm, PageRevisionForm, SharedBlockForm
 from articles.models import (
     Article,
@@ -31,7 +32,7 @@ class ClinicalReviewInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
+class ArticleAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
     publish_permission = "articles.publish_article"
     form = ArticleForm
     inlines = [ClinicalReviewInline]
@@ -77,7 +78,7 @@ class ArticleAdmin(PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(VersionAdmin):
+class ReferenceAdmin(EditConflictAdmin, VersionAdmin):
     list_display = ["key", "authors", "title", "year", "url", "updated"]
     search_fields = ["key", "authors", "title", "publisher"]
     readonly_fields = ["source_path", "updated"]
@@ -95,7 +96,7 @@ class ReferenceAdmin(VersionAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(VersionAdmin):
+class GlossaryTermAdmin(EditConflictAdmin, VersionAdmin):
     list_display = ["term", "definition", "next_review_due", "updated"]
     search_fields = ["term", "definition"]
     readonly_fields = ["source_path", "updated"]
@@ -123,7 +124,7 @@ def cited_by(reference: Reference) -> list[str]:
 
 
 @admin.register(DecisionOption)
-class DecisionOptionAdmin(VersionAdmin):
+class DecisionOptionAdmin(EditConflictAdmin, VersionAdmin):
     """The decision aid's options: each answers the table's questions in short, cited cells. A change shows
     on the options page at once, so the cells are checked as the loader checks the file."""
 
@@ -161,7 +162,7 @@ def pages_using(block: SharedBlock) -> list[str]:
 
 
 @admin.register(SharedBlock)
-class SharedBlockAdmin(VersionAdmin, MarkdownxModelAdmin):
+class SharedBlockAdmin(EditConflictAdmin, VersionAdmin, MarkdownxModelAdmin):
     """Blocks written once and shown on many pages. Saving one renders the pages that use it again; one in
     use cannot be deleted (the pages would silently lose it, an emergency card perhaps)."""
 
@@ -190,7 +191,7 @@ class SharedBlockAdmin(VersionAdmin, MarkdownxModelAdmin):
 
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(VersionAdmin, MarkdownxModelAdmin):
+class DisclaimerAdmin(EditConflictAdmin, VersionAdmin, MarkdownxModelAdmin):
     list_display = ["title", "updated"]
     readonly_fields = ["source_path", "updated"]
     fields = ["title", "body", "source_path", "updated"]

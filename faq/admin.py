@@ -6,6 +6,7 @@ from reversion.admin import VersionAdmin
 
 from articles.admin import READABILITY_FIELDS
 from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
+from articles.editorial.edit_conflicts import EditConflictAdmin
 from articles.forms import CitingBodyForm, ProposedChangeForm
 from faq.models import AnswerRevision, Category, Question
 
@@ -17,13 +18,13 @@ class AnswerRevisionForm(ProposedChangeForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(VersionAdmin):
+class CategoryAdmin(EditConflictAdmin, VersionAdmin):
     list_display = ["title", "slug", "order"]
     readonly_fields = ["source_path"]
 
 
 @admin.register(Question)
-class QuestionAdmin(PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
+class QuestionAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
     publish_permission = "faq.publish_question"
     form = CitingBodyForm  # the admin sets its model to Question
     list_display = ["question", "category", "status", "order", "reading_grade", "next_review_due", "updated"]

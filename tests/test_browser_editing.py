@@ -149,3 +149,32 @@ def screenshot(name: str) -> str:
     folder = settings.BASE_DIR / "test-artifacts" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return str(folder / f"admin-{name}.png")
+
+
+def test_two_editors_on_one_draft_the_second_save_is_refused_and_nothing_is_lost(
+    browser: Browser, live_server, loaded_site: None
+) -> None:
+    make_user("erin", EDITOR)
+    make_user("femi", EDITOR)
+    draft = Article.objects.get(slug="cost-and-insurance")
+    Article.objects.filter(pk=draft.pk).update(status=Status.DRAFT)  # editors may change drafts
+    erin, femi = log_in(browser, live_server.url, "erin"), log_in(browser, live_server.url, "femi")
+    url = f"/admin/articles/article/{draft.pk}/change/"
+    erin.goto(url)
+    femi.goto(url)
+    expect(femi.locator(".messagelist")).to_contain_text("also opened this record")
+
+    erin.fill("#id_summary", "Erin's summary of the costs.")
+    erin.locator("input[name=_save]").click()
+    expect(erin.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    femi.fill("#id_summary", "Femi's summary of the costs.")
+    femi.locator("input[name=_save]").click()
+    refusal = femi.locator(".errornote, .errorlist").first
+    expect(refusal).to_be_visible()
+    expect(femi.locator("body")).to_contain_text("Not saved: erin changed this record on")
+    expect(femi.locator("dl.edit-conflict ins").first).to_contain_text("Femi")
+    expect(femi.locator("#id_summary")).to_have_value("Femi's summary of the costs.")  # her text is kept
+    assert Article.objects.get(pk=draft.pk).summary == "Erin's summary of the costs."
+    erin.context.close()
+    femi.context.close()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from markdownx.admin import MarkdownxModelAdmin
 
+from articles.editorial.edit_conflicts import EditConflictAdmin
 from articles.editorial.publishing import CannotPublish, publish_changes
 from articles.models import ProposedChange, RevisionStatus, Status
 
@@ -103,7 +104,7 @@ def proposed_changes_links(live: models.Model, change_model: type[ProposedChange
     )
 
 
-class ProposedChangeAdmin(MarkdownxModelAdmin):
+class ProposedChangeAdmin(EditConflictAdmin, MarkdownxModelAdmin):
     """Changes proposed to live records. Editors write and submit them; a clinical reviewer publishes them.
 
     Not a VersionAdmin: its views would wrap publishing in one history entry, merging the live text kept

@@ -1,0 +1,97 @@
+"""No lost update in the admin: two people open the same record; the first save stands; the second is refused
+with who saved first, when, and a word-level comparison, and the second editor's text stays in the form."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from articles.editorial.edit_conflicts import EDIT_BASE, word_diff
+from articles.models import Article, DecisionOption, Disclaimer, GlossaryTerm, Reference, SharedBlock
+from faq.models import Question
+
+pytestmark = pytest.mark.django_db
+
+# (model, the record's key, a text field to change)
+RECORDS = [
+    (Article, {"slug": "side-effects"}, "summary"),
+    (Question, {"slug": "does-it-hurt"}, "question"),
+    (Reference, {"key": "ali2009"}, "title"),
+    (GlossaryTerm, {"slug": "placebo"}, "definition"),
+    (Disclaimer, {}, "title"),
+    (SharedBlock, {"slug": "report-side-effect"}, "title"),
+    (DecisionOption, {"slug": "ivmt"}, "living"),
+]
+
+
+def superuser(name: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.create_superuser(name, f"{name}@example.org", "a-long-test-password"))
+    return client
+
+
+def opened_form(client: Client, url: str) -> dict[str, object]:
+    """What the change form at `url` posts back unchanged: its fields and its inlines' management forms."""
+    response = client.get(url)
+    assert response.status_code == 200
+    data: dict[str, object] = {}
+    for field in response.context["adminform"].form:
+        value = field.value()
+        if value is None:
+            continue
+        data[field.html_name] = (
+            field.field.widget.format_value(value) if hasattr(value, "isoformat") else value
+        )
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management.add_prefix(name): value for name, value in management.initial.items()})
+    return data
+
+
+def change_url(model: type, lookup: dict[str, str]) -> tuple[object, str]:
+    record = model.objects.get(**lookup) if lookup else model.objects.get()
+    return record, reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[record.pk])
+
+
+@pytest.mark.parametrize(("model", "lookup", "field"), RECORDS, ids=[r[0].__name__ for r in RECORDS])
+def test_the_second_save_is_refused_and_nothing_is_lost(
+    loaded_site: None, model: type, lookup: dict[str, str], field: str
+) -> None:
+    first, second = superuser("ann"), superuser("bob")
+    record, url = change_url(model, lookup)
+    anns, bobs = opened_form(first, url), opened_form(second, url)
+    assert anns[EDIT_BASE] and anns[EDIT_BASE] == bobs[EDIT_BASE]
+    original = getattr(record, field)
+
+    saved = first.post(url, {**anns, field: f"{original} Ann's words"})
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+    refused = second.post(url, {**bobs, field: f"{original} Bob's words"})
+
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Not saved: ann changed this record on" in html
+    assert "<ins>Bob&#x27;s</ins>" in html or "<ins>Bob's</ins>" in html  # the comparison
+    assert "Bob&#x27;s words" in html or "Bob's words" in html  # Bob's text is still in the form
+    assert getattr(model.objects.get(pk=record.pk), field) == f"{original} Ann's words"
+
+
+def test_a_save_of_an_unchanged_record_goes_through(loaded_site: None) -> None:
+    editor = superuser("ann")
+    record, url = change_url(Reference, {"key": "ali2009"})
+    response = editor.post(url, {**opened_form(editor, url), "title": "A new title"})
+    assert response.status_code == 302
+    assert Reference.objects.get(pk=record.pk).title == "A new title"
+
+
+def test_the_form_says_who_else_opened_the_record(loaded_site: None) -> None:
+    _, url = change_url(GlossaryTerm, {"slug": "placebo"})
+    superuser("ann").get(url)
+    html = superuser("bob").get(url).content.decode()
+    assert "ann also opened this record in the last 10 minutes" in html.lower()
+
+
+def test_the_comparison_marks_words_and_escapes_text() -> None:
+    diff = word_diff("Take <b>one</b> pill a day.", "Take two pills a day.")
+    expected = "Take <del>&lt;b&gt;one&lt;/b&gt;</del><ins>two</ins> <del>pill</del><ins>pills</ins> a day."
+    assert diff == expected
+    assert "<b>" not in diff
