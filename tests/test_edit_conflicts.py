@@ -7,8 +7,16 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.editorial.edit_conflicts import EDIT_BASE, word_diff
-from articles.models import Article, DecisionOption, Disclaimer, GlossaryTerm, Reference, SharedBlock
-from faq.models import Question
+from articles.models import (
+    Article,
+    DecisionOption,
+    Disclaimer,
+    GlossaryTerm,
+    PageRevision,
+    Reference,
+    SharedBlock,
+)
+from faq.models import Category, Question
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +29,19 @@ RECORDS = [
     (Disclaimer, {}, "title"),
     (SharedBlock, {"slug": "report-side-effect"}, "title"),
     (DecisionOption, {"slug": "ivmt"}, "living"),
+    (Category, {"slug": "safety"}, "title"),
+    (PageRevision, {"change_note": "Proposed in a test"}, "summary"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _a_proposed_change(loaded_site: None) -> None:
+    article = Article.objects.get(slug="side-effects")
+    PageRevision.objects.create(
+        article=article,
+        change_note="Proposed in a test",
+        **{name: getattr(article, name) for name in PageRevision.REVISED_FIELDS},
+    )
 
 
 def superuser(name: str) -> Client:
@@ -69,10 +89,28 @@ def test_the_second_save_is_refused_and_nothing_is_lost(
 
     assert refused.status_code == 200
     html = refused.content.decode()
-    assert "Not saved: ann changed this record on" in html
-    assert "<ins>Bob&#x27;s</ins>" in html or "<ins>Bob's</ins>" in html  # the comparison
+    who = "someone" if model is PageRevision else "ann"  # proposed changes keep no history of their own
+    assert f"Not saved: {who} changed this record on" in html
+    assert "<del>Ann&#x27;s </del><ins>Bob&#x27;s </ins>" in html  # the comparison
     assert "Bob&#x27;s words" in html or "Bob's words" in html  # Bob's text is still in the form
     assert getattr(model.objects.get(pk=record.pk), field) == f"{original} Ann's words"
+
+    # Having read the comparison, Bob saves again from the refused form: it goes through.
+    form = refused.context["adminform"].form
+    again = second.post(url, {**bobs, field: f"{original} Bob's words", EDIT_BASE: form[EDIT_BASE].value()})
+    assert again.status_code == 302
+    assert getattr(model.objects.get(pk=record.pk), field) == f"{original} Bob's words"
+
+
+def test_a_page_rendered_again_after_a_block_changed_is_not_an_edit(loaded_site: None) -> None:
+    editor, other = superuser("ann"), superuser("bob")
+    page, page_url = change_url(Article, {"slug": "side-effects"})
+    block, block_url = change_url(SharedBlock, {"slug": "report-side-effect"})
+    assert "report-side-effect" in page.shared_blocks
+    opened = opened_form(editor, page_url)
+    other.post(block_url, {**opened_form(other, block_url), "title": "A retitled block"})
+    response = editor.post(page_url, {**opened, "summary": "A new summary."})
+    assert response.status_code == 302, response.content.decode()[:2000]
 
 
 def test_a_save_of_an_unchanged_record_goes_through(loaded_site: None) -> None:
@@ -92,6 +130,6 @@ def test_the_form_says_who_else_opened_the_record(loaded_site: None) -> None:
 
 def test_the_comparison_marks_words_and_escapes_text() -> None:
     diff = word_diff("Take <b>one</b> pill a day.", "Take two pills a day.")
-    expected = "Take <del>&lt;b&gt;one&lt;/b&gt;</del><ins>two</ins> <del>pill</del><ins>pills</ins> a day."
+    expected = "Take <del>&lt;b&gt;one&lt;/b&gt; pill </del><ins>two pills </ins>a day."
     assert diff == expected
     assert "<b>" not in diff

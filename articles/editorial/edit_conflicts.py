@@ -8,10 +8,12 @@ the page).
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import reversion
 from django import forms
 from django.contrib import messages
 from django.core.cache import cache
@@ -28,20 +30,25 @@ from articles.web.cache_guard import cache_call
 
 EDIT_BASE = "edit_base"  # the hidden form field holding the state the form was opened on
 RECENTLY = timedelta(minutes=10)
-_WORDS = re.compile(r"\s+|[^\s]+")
+_WORDS = re.compile(r"\S+\s*|\s+")
 
 
-def stored_values(record: Model) -> dict[str, Any]:
-    """Every stored field of `record` a save can change (its timestamps set themselves)."""
-    return {
-        field.attname: field.value_from_object(record)
-        for field in record._meta.concrete_fields
-        if not (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
-    }
+def stored_values(record: Model, names: Iterable[str]) -> dict[str, Any]:
+    """The stored values of the model fields in `names` (a form's fields): what a save of that form writes.
+    Fields derived on save (rendered HTML, reading grades) are not among them, so re-rendering a page after a
+    glossary or block change does not count as someone editing it."""
+    concrete = {field.name: field for field in record._meta.concrete_fields}
+    return {name: concrete[name].value_from_object(record) for name in names if name in concrete}
 
 
-def record_state(record: Model) -> str:
-    return fingerprint(stored_values(record))
+def record_state(record: Model, names: Iterable[str]) -> str:
+    return fingerprint(stored_values(record, names))
+
+
+def comparable(value: Any) -> str:
+    """A value as the comparison shows it: text with LF line ends and no blank ends (browsers send CRLF, and
+    bodies are normalised on save)."""
+    return str(value if value is not None else "").replace("\r\n", "\n").strip()
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,8 @@ class LastChange:
 
 def last_change(record: Model) -> LastChange:
     """Who saved `record` last, and when, from its history (a load from files has no user)."""
+    if not reversion.is_registered(type(record)):  # proposed changes keep no history of their own
+        return LastChange("someone", getattr(record, "updated", None))
     version = Version.objects.get_for_object(record).select_related("revision__user").first()
     if version is None:
         return LastChange("someone", None)
@@ -59,8 +68,7 @@ def last_change(record: Model) -> LastChange:
     return LastChange(user.get_username() if user else "a content load", version.revision.date_created)
 
 
-def word_diff(theirs: str, yours: str) -> SafeString:
-    """`theirs` changed into `yours`, word by word: removed words in <del>, added ones in <ins>, escaped."""
+def _changed_words(theirs: str, yours: str) -> list[str]:
     old, new = _WORDS.findall(theirs), _WORDS.findall(yours)
     parts = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
@@ -71,7 +79,20 @@ def word_diff(theirs: str, yours: str) -> SafeString:
             parts.append(f"<del>{escape(''.join(old[i1:i2]))}</del>")
         if j2 > j1:
             parts.append(f"<ins>{escape(''.join(new[j1:j2]))}</ins>")
-    return mark_safe("".join(parts))  # every piece of text is escaped above
+    return parts
+
+
+def word_diff(theirs: str, yours: str) -> SafeString:
+    """`theirs` changed into `yours`: removed words in <del>, added ones in <ins>, all text escaped. Lines are
+    matched first and words only within changed lines, so a long page compares quickly."""
+    old, new = theirs.splitlines(keepends=True), yours.splitlines(keepends=True)
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(escape("".join(old[i1:i2])))
+        else:
+            parts += _changed_words("".join(old[i1:i2]), "".join(new[j1:j2]))
+    return mark_safe("".join(parts).replace("\n", "<br>\n"))  # every piece of text is escaped above
 
 
 def conflict_message(record: Model, yours: dict[str, Any], labels: dict[str, str]) -> SafeString:
@@ -79,11 +100,11 @@ def conflict_message(record: Model, yours: dict[str, Any], labels: dict[str, str
     differs from yours, field by field."""
     change = last_change(record)
     when = timezone.localtime(change.when).strftime("%d %B %Y at %H:%M") if change.when else "meanwhile"
-    theirs = stored_values(record)
+    theirs = stored_values(record, yours)
     rows = [
-        (labels.get(name, name), word_diff(str(theirs[name] or ""), str(value or "")))
-        for name, value in yours.items()
-        if name in theirs and str(theirs[name] or "") != str(value or "")
+        (labels.get(name, name), word_diff(comparable(theirs[name]), comparable(yours[name])))
+        for name in theirs
+        if comparable(theirs[name]) != comparable(yours[name])
     ]
     comparison = format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows)
     return format_html(
@@ -105,18 +126,24 @@ def with_edit_base(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             if self.instance.pk is not None and not self.is_bound:
-                self.initial[EDIT_BASE] = record_state(self.instance)
+                self.initial[EDIT_BASE] = self.state_now()
+
+        def state_now(self) -> str:
+            return record_state(self.instance, self.fields)
 
         def clean(self) -> dict[str, Any]:
-            cleaned = super().clean()
+            cleaned = super().clean() or self.cleaned_data
             base = cleaned.get(EDIT_BASE)
             # Before _post_clean, the instance still holds the record as the database has it now.
-            if self.instance.pk is not None and base and base != record_state(self.instance):
+            if self.instance.pk is not None and base and base != (now := self.state_now()):
                 labels = {name: str(field.label or name) for name, field in self.fields.items()}
                 yours = {name: value for name, value in cleaned.items() if name != EDIT_BASE}
-                raise forms.ValidationError(
-                    conflict_message(self.instance, yours, labels), code="edit_conflict"
-                )
+                message = conflict_message(self.instance, yours, labels)
+                # The form shown again starts from the record as it is now, so that saving it after
+                # reading the comparison goes through (unless someone saves again meanwhile).
+                self.data = self.data.copy()
+                self.data[self.add_prefix(EDIT_BASE)] = now
+                raise forms.ValidationError(message, code="edit_conflict")
             return cleaned
 
     EditBaseForm.__name__ = form_class.__name__
@@ -165,16 +192,27 @@ class EditConflictAdmin:
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Model | None:
         record = super().get_object(request, object_id, from_field)  # type: ignore[misc]
-        if record is not None and request.method == "POST" and transaction.get_connection().in_atomic_block:
+        using = record._state.db if record is not None else None
+        if (
+            record is not None
+            and request.method == "POST"
+            and transaction.get_connection(using).in_atomic_block
+        ):
             # Held until the save commits: a second save waits, then sees the first and is refused.
             record = type(record)._default_manager.select_for_update().get(pk=record.pk)
         return record
 
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Model | None = None,
     ) -> HttpResponse:
-        if request.method == "GET":
-            record = self.get_object(request, object_id)  # type: ignore[attr-defined]
-            if record is not None:
-                note_who_else_opened(request, record)
-        return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        # Here, after the permission checks: only people who may change the record are noted or told.
+        if change and obj is not None and request.method == "GET":
+            if self.has_change_permission(request, obj):  # type: ignore[attr-defined]
+                note_who_else_opened(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)  # type: ignore[misc]
