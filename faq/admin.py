@@ -52,8 +52,13 @@ class QuestionAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxM
     def view_on_site(self, obj: Question) -> str:
         return f"{reverse('faq:preview')}#{obj.slug}"
 
+    prepopulated_fields = {"slug": ("question",)}  # a new answer's anchor, from its question as typed
+
     def get_readonly_fields(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
         return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Question | None = None) -> dict:
+        return {} if obj else self.prepopulated_fields  # a saved answer's slug is fixed: links use it
 
     @admin.display(description="Proposed changes")
     def proposed_changes(self, obj: Question) -> str:

@@ -148,3 +148,9 @@ def test_the_admin_change_log_takes_dates_as_the_files_do(line: str) -> None:
 
     with pytest.raises(forms.ValidationError, match="YYYY-MM-DD"):
         parse_change_log(line)
+
+
+def test_a_new_faq_answers_slug_is_filled_in_from_its_question(admin_client: Client) -> None:
+    html = admin_client.get("/admin/faq/question/add/").content.decode()
+    assert "django-admin-prepopulated-fields-constants" in html
+    assert "&quot;#id_slug&quot;" in html and "&quot;#id_question&quot;" in html
