@@ -4,10 +4,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.text import Truncator
 from markdownx.admin import MarkdownxModelAdmin
-from reversion.admin import VersionAdmin
 
 from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
-from articles.editorial.edit_conflicts import EditConflictAdmin
+from articles.editorial.edit_conflicts import EditConflictAdmin, EditConflictInline
+from articles.editorial.history import HistoryVersionAdmin
 from articles.forms import ArticleForm, DecisionOptionForm, PageRevisionForm, SharedBlockForm
 from articles.models import (
     Article,
@@ -25,14 +25,14 @@ from articles.rerendering import bodies_citing, bodies_using, rerender_bodies
 READABILITY_FIELDS = ["reading_grade", "smog_index", "key_points_grade", "care_card_grade"]
 
 
-class ClinicalReviewInline(admin.TabularInline):
+class ClinicalReviewInline(EditConflictInline, admin.TabularInline):
     model = ClinicalReview
     extra = 0
     fields = ["reviewer_name", "reviewer_role", "reviewed_on", "notes"]
 
 
 @admin.register(Article)
-class ArticleAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
+class ArticleAdmin(EditConflictAdmin, PublishingAdmin, HistoryVersionAdmin, MarkdownxModelAdmin):
     publish_permission = "articles.publish_article"
     form = ArticleForm
     inlines = [ClinicalReviewInline]
@@ -78,7 +78,7 @@ class ArticleAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxMo
 
 
 @admin.register(Reference)
-class ReferenceAdmin(EditConflictAdmin, VersionAdmin):
+class ReferenceAdmin(EditConflictAdmin, HistoryVersionAdmin):
     list_display = ["key", "authors", "title", "year", "url", "updated"]
     search_fields = ["key", "authors", "title", "publisher"]
     readonly_fields = ["source_path", "updated"]
@@ -96,7 +96,7 @@ class ReferenceAdmin(EditConflictAdmin, VersionAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(EditConflictAdmin, VersionAdmin):
+class GlossaryTermAdmin(EditConflictAdmin, HistoryVersionAdmin):
     list_display = ["term", "definition", "next_review_due", "updated"]
     search_fields = ["term", "definition"]
     readonly_fields = ["source_path", "updated"]
@@ -124,7 +124,7 @@ def cited_by(reference: Reference) -> list[str]:
 
 
 @admin.register(DecisionOption)
-class DecisionOptionAdmin(EditConflictAdmin, VersionAdmin):
+class DecisionOptionAdmin(EditConflictAdmin, HistoryVersionAdmin):
     """The decision aid's options: each answers the table's questions in short, cited cells. A change shows
     on the options page at once, so the cells are checked as the loader checks the file."""
 
@@ -162,7 +162,7 @@ def pages_using(block: SharedBlock) -> list[str]:
 
 
 @admin.register(SharedBlock)
-class SharedBlockAdmin(EditConflictAdmin, VersionAdmin, MarkdownxModelAdmin):
+class SharedBlockAdmin(EditConflictAdmin, HistoryVersionAdmin, MarkdownxModelAdmin):
     """Blocks written once and shown on many pages. Saving one renders the pages that use it again; one in
     use cannot be deleted (the pages would silently lose it, an emergency card perhaps)."""
 
@@ -191,7 +191,7 @@ class SharedBlockAdmin(EditConflictAdmin, VersionAdmin, MarkdownxModelAdmin):
 
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(EditConflictAdmin, VersionAdmin, MarkdownxModelAdmin):
+class DisclaimerAdmin(EditConflictAdmin, HistoryVersionAdmin, MarkdownxModelAdmin):
     list_display = ["title", "updated"]
     readonly_fields = ["source_path", "updated"]
     fields = ["title", "body", "source_path", "updated"]

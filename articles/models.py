@@ -84,6 +84,12 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+# What a restore from history keeps as it is now, restoring only the text: a record's place in the workflow
+# (a restore never publishes or unpublishes), its review dates, and its public change log (a restore adds an
+# entry of its own). Related records such as clinical reviews are never touched by a restore either.
+KEPT_ON_RESTORE = frozenset({"status", "last_reviewed", "next_review_due", "prices_checked", "changes"})
+
+
 class LoadedFromFile(models.Model):
     """A record that `loadcontent` keeps in step with one content file without overwriting admin edits.
 

@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
 from markdownx.admin import MarkdownxModelAdmin
-from reversion.admin import VersionAdmin
 
 from articles.admin import READABILITY_FIELDS
 from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
 from articles.editorial.edit_conflicts import EditConflictAdmin
+from articles.editorial.history import HistoryVersionAdmin
 from articles.forms import CitingBodyForm, ProposedChangeForm
 from faq.models import AnswerRevision, Category, Question
 
@@ -18,13 +18,13 @@ class AnswerRevisionForm(ProposedChangeForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(EditConflictAdmin, VersionAdmin):
+class CategoryAdmin(EditConflictAdmin, HistoryVersionAdmin):
     list_display = ["title", "slug", "order"]
     readonly_fields = ["source_path"]
 
 
 @admin.register(Question)
-class QuestionAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
+class QuestionAdmin(EditConflictAdmin, PublishingAdmin, HistoryVersionAdmin, MarkdownxModelAdmin):
     publish_permission = "faq.publish_question"
     form = CitingBodyForm  # the admin sets its model to Question
     list_display = ["question", "category", "status", "order", "reading_grade", "next_review_due", "updated"]

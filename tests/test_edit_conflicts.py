@@ -2,13 +2,12 @@
 with who saved first, when, and a word-level comparison, and the second editor's text stays in the form."""
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
-from django.urls import reverse
 
-from articles.editorial.edit_conflicts import EDIT_BASE, word_diff
+from articles.editorial.comparisons import word_diff
+from articles.editorial.edit_conflicts import EDIT_BASE
 from articles.models import (
     Article,
+    ClinicalReview,
     DecisionOption,
     Disclaimer,
     GlossaryTerm,
@@ -17,6 +16,7 @@ from articles.models import (
     SharedBlock,
 )
 from faq.models import Category, Question
+from tests.admin_forms import change_url, opened_form, superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -42,35 +42,6 @@ def _a_proposed_change(loaded_site: None) -> None:
         change_note="Proposed in a test",
         **{name: getattr(article, name) for name in PageRevision.REVISED_FIELDS},
     )
-
-
-def superuser(name: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.create_superuser(name, f"{name}@example.org", "a-long-test-password"))
-    return client
-
-
-def opened_form(client: Client, url: str) -> dict[str, object]:
-    """What the change form at `url` posts back unchanged: its fields and its inlines' management forms."""
-    response = client.get(url)
-    assert response.status_code == 200
-    data: dict[str, object] = {}
-    for field in response.context["adminform"].form:
-        value = field.value()
-        if value is None:
-            continue
-        data[field.html_name] = (
-            field.field.widget.format_value(value) if hasattr(value, "isoformat") else value
-        )
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        data.update({management.add_prefix(name): value for name, value in management.initial.items()})
-    return data
-
-
-def change_url(model: type, lookup: dict[str, str]) -> tuple[object, str]:
-    record = model.objects.get(**lookup) if lookup else model.objects.get()
-    return record, reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[record.pk])
 
 
 @pytest.mark.parametrize(("model", "lookup", "field"), RECORDS, ids=[r[0].__name__ for r in RECORDS])
@@ -133,3 +104,19 @@ def test_the_comparison_marks_words_and_escapes_text() -> None:
     expected = "Take <del>&lt;b&gt;one&lt;/b&gt; pill </del><ins>two pills </ins>a day."
     assert diff == expected
     assert "<b>" not in diff
+
+
+def test_a_clinical_review_row_changed_since_the_form_opened_is_not_overwritten(loaded_site: None) -> None:
+    page, url = change_url(Article, {"slug": "side-effects"})
+    review = ClinicalReview.objects.create(
+        article=page, reviewer_name="A Clinician", reviewer_role="Neurologist", reviewed_on="2026-11-01"
+    )
+    ann, bob = superuser("ann"), superuser("bob")
+    anns, bobs = opened_form(ann, url), opened_form(bob, url)
+    assert anns["clinical_reviews-0-edit_base"]
+    assert ann.post(url, {**anns, "clinical_reviews-0-notes": "Ann's note"}).status_code == 302
+
+    refused = bob.post(url, {**bobs, "clinical_reviews-0-notes": "Bob's note"})
+    assert refused.status_code == 200
+    assert "Not saved: ann changed this record on" in refused.content.decode()
+    assert ClinicalReview.objects.get(pk=review.pk).notes == "Ann's note"

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 
+from articles.editorial.proposal_comparison import comparison_url
 from articles.models import Feedback, ProposedChange, RevisionStatus, Status
 from articles.registry import content_kinds
 
@@ -74,7 +75,7 @@ def review_dashboard(*, today: date) -> ReviewDashboard:
                     DashboardItem(
                         shown.changes_label,
                         getattr(change.live, model.TITLE_FIELD),
-                        admin_url(change),
+                        comparison_url(change),  # what the reviewer reads first
                         change.change_note,
                     )
                     for change in in_review.select_related(proposals.LIVE_FIELD)

@@ -6,8 +6,6 @@ The form also says who else opened the same record in the last few minutes (no s
 the page).
 """
 
-import difflib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,16 +19,20 @@ from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from reversion.models import Version
 
+from articles.editorial.comparisons import changed_fields, comparable
 from articles.fingerprints import fingerprint
 from articles.web.cache_guard import cache_call
 
 EDIT_BASE = "edit_base"  # the hidden form field holding the state the form was opened on
+# Set on a record a form shows with values other than its stored ones (a restore from history fills in an
+# earlier text): the record as stored, whose state the form remembers.
+STORED_RECORD = "stored_record"
 RECENTLY = timedelta(minutes=10)
-_WORDS = re.compile(r"\S+\s*|\s+")
 
 
 def stored_values(record: Model, names: Iterable[str]) -> dict[str, Any]:
@@ -43,12 +45,6 @@ def stored_values(record: Model, names: Iterable[str]) -> dict[str, Any]:
 
 def record_state(record: Model, names: Iterable[str]) -> str:
     return fingerprint(stored_values(record, names))
-
-
-def comparable(value: Any) -> str:
-    """A value as the comparison shows it: text with LF line ends and no blank ends (browsers send CRLF, and
-    bodies are normalised on save)."""
-    return str(value if value is not None else "").replace("\r\n", "\n").strip()
 
 
 @dataclass(frozen=True)
@@ -68,45 +64,14 @@ def last_change(record: Model) -> LastChange:
     return LastChange(user.get_username() if user else "a content load", version.revision.date_created)
 
 
-def _changed_words(theirs: str, yours: str) -> list[str]:
-    old, new = _WORDS.findall(theirs), _WORDS.findall(yours)
-    parts = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(escape("".join(old[i1:i2])))
-            continue
-        if i2 > i1:
-            parts.append(f"<del>{escape(''.join(old[i1:i2]))}</del>")
-        if j2 > j1:
-            parts.append(f"<ins>{escape(''.join(new[j1:j2]))}</ins>")
-    return parts
-
-
-def word_diff(theirs: str, yours: str) -> SafeString:
-    """`theirs` changed into `yours`: removed words in <del>, added ones in <ins>, all text escaped. Lines are
-    matched first and words only within changed lines, so a long page compares quickly."""
-    old, new = theirs.splitlines(keepends=True), yours.splitlines(keepends=True)
-    parts = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(escape("".join(old[i1:i2])))
-        else:
-            parts += _changed_words("".join(old[i1:i2]), "".join(new[j1:j2]))
-    return mark_safe("".join(parts).replace("\n", "<br>\n"))  # every piece of text is escaped above
-
-
 def conflict_message(record: Model, yours: dict[str, Any], labels: dict[str, str]) -> SafeString:
     """The refusal: who changed the record since the form was opened, and how their version (now saved)
     differs from yours, field by field."""
     change = last_change(record)
     when = timezone.localtime(change.when).strftime("%d %B %Y at %H:%M") if change.when else "meanwhile"
     theirs = stored_values(record, yours)
-    rows = [
-        (labels.get(name, name), word_diff(comparable(theirs[name]), comparable(yours[name])))
-        for name in theirs
-        if comparable(theirs[name]) != comparable(yours[name])
-    ]
-    comparison = format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows)
+    changes = changed_fields(theirs, yours, {name: labels.get(name, name) for name in theirs})
+    comparison = format_html_join("", "<dt>{}</dt><dd>{}</dd>", ((c.label, c.diff) for c in changes))
     return format_html(
         "Not saved: {} changed this record on {}, after you opened it. Your text is still in the form. "
         "Below, <del>struck out</del> is their saved version and <ins>underlined</ins> is yours: copy what "
@@ -117,16 +82,33 @@ def conflict_message(record: Model, yours: dict[str, Any], labels: dict[str, str
     )
 
 
+def same_text(initial: Any, data: Any) -> bool:
+    """Whether a text field's posted value is its initial one but for line ends and blank ends."""
+    return isinstance(initial, str) and isinstance(data, str) and comparable(initial) == comparable(data)
+
+
 def with_edit_base(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
     """`form_class` that carries the state its record was opened on and refuses a save over a newer one."""
 
     class EditBaseForm(form_class):  # type: ignore[misc,valid-type]
         edit_base = forms.CharField(widget=forms.HiddenInput, required=False)
 
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            if self.instance.pk is not None and not self.is_bound:
-                self.initial[EDIT_BASE] = self.state_now()
+        def get_initial_for_field(self, field: forms.Field, field_name: str) -> Any:
+            # Taken when the form is shown, not when it is made: an inline formset adds fields after that.
+            if field_name == EDIT_BASE and self.instance.pk is not None and not self.is_bound:
+                return record_state(getattr(self.instance, STORED_RECORD, self.instance), self.fields)
+            return super().get_initial_for_field(field, field_name)
+
+        @cached_property
+        def changed_data(self) -> list[str]:
+            # Text that differs only in line ends or blank ends is not a change: browsers send CRLF, and
+            # History would otherwise say "Changed Body" for a save that changed no word. Nor is the state
+            # the form was opened on.
+            return [
+                name
+                for name in super().changed_data
+                if name != EDIT_BASE and not same_text(self[name].initial, self[name].data)
+            ]
 
         def state_now(self) -> str:
             return record_state(self.instance, self.fields)
@@ -179,6 +161,10 @@ class EditConflictAdmin:
     """A ModelAdmin mixin: change forms refuse to overwrite a change saved since they were opened, and say who
     else has the record open."""
 
+    class Media:
+        # How a refused save's comparison (and a proposed change's) is marked up.
+        css = {"all": ["css/admin-comparison.css"]}
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.form = with_edit_base(self.form)  # type: ignore[has-type]
@@ -216,3 +202,16 @@ class EditConflictAdmin:
             if self.has_change_permission(request, obj):  # type: ignore[attr-defined]
                 note_who_else_opened(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)  # type: ignore[misc]
+
+
+class EditConflictInline:
+    """An InlineModelAdmin mixin: each saved row of the inline (a page's clinical reviews) refuses a save over
+    a change made to that row since the form was opened, as the record's own form does."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.form = with_edit_base(self.form)  # type: ignore[has-type]
+
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        fields = list(super().get_fields(request, obj))  # type: ignore[misc]
+        return fields if EDIT_BASE in fields else [*fields, EDIT_BASE]
