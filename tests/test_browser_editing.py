@@ -178,3 +178,46 @@ def test_two_editors_on_one_draft_the_second_save_is_refused_and_nothing_is_lost
     assert Article.objects.get(pk=draft.pk).summary == "Erin's summary of the costs."
     erin.context.close()
     femi.context.close()
+
+
+def test_a_reviewer_compares_versions_and_restores_one_keeping_the_clinical_reviews(
+    browser: Browser, live_server, loaded_site: None
+) -> None:
+    make_user("rita", CLINICAL_REVIEWER)
+    article = Article.objects.get(slug="cost-and-insurance")
+    rita = log_in(browser, live_server.url, "rita")
+    url = f"/admin/articles/article/{article.pk}/change/"
+    for summary in ("The summary worth keeping.", "A summary that went wrong."):
+        rita.goto(url)
+        rita.fill("#id_summary", summary)
+        rita.locator("input[name=_save]").click()
+        expect(rita.locator(".messagelist")).to_contain_text("was changed successfully")
+    rita.goto(url)  # a clinical review recorded after the text went wrong
+    rita.click("text=Add another Clinical review")
+    rita.fill("#id_clinical_reviews-0-reviewer_name", "Dr A Clinician")
+    rita.fill("#id_clinical_reviews-0-reviewer_role", "Consultant neurologist")
+    rita.fill("#id_clinical_reviews-0-reviewed_on", "2026-11-20")
+    rita.locator("input[name=_save]").click()
+    expect(rita.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    rita.goto(f"{url.removesuffix('change/')}history/")
+    rita.locator("input[name=newer]").nth(1).check()
+    rita.locator("input[name=older]").nth(2).check()
+    rita.click("text=Compare the two chosen versions")
+    expect(rita.locator("dl.comparison del", has_text="worth keeping")).to_be_visible()
+    expect(rita.locator("dl.comparison ins", has_text="went wrong")).to_be_visible()
+
+    rita.go_back()
+    rita.locator("#change-history tbody tr").nth(2).locator("a").click()  # the version worth keeping
+    expect(rita.locator(".restore-preview")).to_contain_text("Nothing changes until you save")
+    expect(rita.locator(".restore-preview ins", has_text="worth keeping")).to_be_visible()
+    expect(rita.locator("#id_summary")).to_have_value("The summary worth keeping.")
+    rita.screenshot(path=screenshot("restore-form"), full_page=True)
+    rita.locator("input[name=_save]").click()
+    expect(rita.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    article.refresh_from_db()
+    assert article.summary == "The summary worth keeping."
+    assert article.clinical_reviews.get().reviewer_name == "Dr A Clinician"
+    assert article.changes[0]["summary"].startswith("Went back to the text of")
+    rita.context.close()
