@@ -454,7 +454,8 @@ def test_prefer_file_applies_the_file_and_keeps_the_admin_version_in_history(
     minimal_content: Path, load: Load
 ) -> None:
     conflicting_edit(minimal_content, load)
-    output = load(minimal_content, "--prefer", "file")
+    # A published page: without --force-live the file's text would wait for review (test_file_conflicts).
+    output = load(minimal_content, "--prefer", "file", "--force-live")
     assert "conflict settled in favour of the file: article 'about'" in output
     about = Article.objects.get(slug="about")
     assert about.body == "Edited in the file.\n"

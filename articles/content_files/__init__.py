@@ -10,6 +10,8 @@ What files exist and what they hold comes from the content-kind registry (articl
 - `reading`: reading and checking every file, without touching the database (`read_content`).
 - `sync`: writing checked content into the database without losing an admin edit (`sync_content`).
 - `export`: writing the database back to files, byte for byte as the loader reads them (`export_content`).
+- `conflicts`: a record changed in its file and in the admin: the diff and next step both commands show.
+- `proposals`: a file's text preferred over a live, reviewed record goes in as proposed changes.
 
 Nothing here imports another app: the FAQ's kinds, like every other, come from the registry.
 """

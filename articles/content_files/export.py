@@ -41,11 +41,20 @@ from articles.rendering.renderer import normalize_source
 Reader = Callable[[Path, list[ContentError]], list[Entry]]
 
 
+@dataclass(frozen=True)
+class BothChanged:
+    """A record changed both in its file and in the admin since the last load: the loader's conflict."""
+
+    entry: Entry  # the record as its file now holds it
+    record: LoadedFromFile
+
+
 class ExportRefused(Exception):
     """The export would lose an edit or write files that do not load; nothing was written."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
+    def __init__(self, problems: list[str], conflicts: list[BothChanged] | None = None) -> None:
+        self.conflicts = conflicts or []
+        super().__init__(f"{len(problems)} problem(s), {len(self.conflicts)} conflict(s)")
         self.problems = problems
 
 
@@ -173,11 +182,10 @@ def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-def front_matter(record: LoadedFromFile, body_field: str) -> dict[str, Any]:
+def front_matter(model: type[LoadedFromFile], values: dict[str, Any], body_field: str) -> dict[str, Any]:
     """Front matter in CONTENT_FIELDS order; an empty optional field (prices_checked, a home page's
     main_message) is left out."""
-    values = record.content_values()
-    front = {name: change_entries(values[name]) for name in record.CONTENT_FIELDS if name != body_field}
+    front = {name: change_entries(values[name]) for name in model.CONTENT_FIELDS if name != body_field}
     return {name: value for name, value in front.items() if not is_empty(value)}
 
 
@@ -194,6 +202,16 @@ def list_entry(kind: ContentKind, key: str, values: dict[str, Any]) -> dict[str,
             FlowList(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else value
         )
     return entry
+
+
+def file_text(kind: ContentKind, key: str, values: dict[str, Any]) -> str:
+    """A record with these content values as its file holds it: a Markdown file's whole text, or its one
+    entry of a YAML list. Values read from a file and values of a record come out alike, so two versions of
+    a record compare as text, field by field (the conflict diffs)."""
+    if isinstance(kind.files, YamlList):
+        return list_text("", [list_entry(kind, key, values)])
+    assert kind.body_field is not None
+    return markdown_text(front_matter(kind.model, values, kind.body_field), values[kind.body_field])
 
 
 # --- What to write ------------------------------------------------------------------------------------------
@@ -233,7 +251,7 @@ def plan_markdown(kind: ContentKind, problems: list[str]) -> list[PlannedFile]:
                 f"{validate_content_slug.message}; change it in the admin"
             )
             continue
-        text = markdown_text(front_matter(record, kind.body_field), getattr(record, kind.body_field))
+        text = file_text(kind, record.content_key, record.content_values())
         path = kind.files.path_of(record.content_key)
         planned.append(PlannedFile(kind.name, path, text, [record], reader_for(kind)))
     return planned
@@ -293,14 +311,16 @@ def orphan_files(root: Path, planned: list[PlannedFile]) -> list[Path]:
 # --- Checks before writing ----------------------------------------------------------------------------------
 
 
-def unloaded_file_edits(root: Path, planned: list[PlannedFile]) -> list[str]:
-    """Files the export would overwrite that hold an edit the database never saw.
+def unloaded_file_edits(root: Path, planned: list[PlannedFile]) -> tuple[list[str], list[BothChanged]]:
+    """Files the export would overwrite that hold an edit the database never saw: (problems, conflicts).
 
     The record's stored fingerprint is its content as last loaded. A file whose content matches neither that
     nor the record now was edited after the load: overwriting it would lose that edit, so the export refuses,
-    the way the loader refuses to overwrite an admin edit.
+    the way the loader refuses to overwrite an admin edit. Where the record was edited since the load too,
+    that is the loader's conflict, returned apart so that both commands show it and advise alike.
     """
     problems = []
+    conflicts = []
     for planned_file in planned:
         path = root / planned_file.path
         if not path.exists() or path.read_bytes() == planned_file.text.encode("utf-8"):
@@ -320,13 +340,18 @@ def unloaded_file_edits(root: Path, planned: list[PlannedFile]) -> list[str]:
             record = records.get(entry.key)
             if record is None:
                 continue
-            if fingerprint(entry.values) not in (record.loaded_fingerprint, record.fingerprint()):
-                problems.append(
-                    f"{entry.describe()} was changed in its file since the last load; exporting would "
-                    "overwrite that edit. Load it first (loadcontent), or undo the file edit, then export "
-                    "again."
-                )
-    return problems
+            now = record.fingerprint()
+            if fingerprint(entry.values) in (record.loaded_fingerprint, now):
+                continue
+            if now != record.loaded_fingerprint:
+                conflicts.append(BothChanged(entry, record))
+                continue
+            problems.append(
+                f"{entry.describe()} was changed in its file since the last load; exporting would "
+                "overwrite that edit. Load it first (loadcontent), or undo the file edit, then export "
+                "again."
+            )
+    return problems, conflicts
 
 
 def check_export(root: Path, planned: list[PlannedFile], orphans: list[Path]) -> tuple[list[str], list[str]]:
@@ -420,17 +445,18 @@ def mark_in_step(record: LoadedFromFile, source_path: str) -> None:
 def export_content(root: Path) -> ExportReport:
     """Write every record with a file home under `root`, in canonical form.
 
-    Raises ExportRefused, having written nothing, when a file holds an edit that was never loaded or when the
-    exported files would not load.
+    Raises ExportRefused, having written nothing, when a file holds an edit that was never loaded (a conflict
+    when the record was edited since the load too) or when the exported files would not load.
     """
     report = ExportReport()
     problems: list[str] = []
     with transaction.atomic():
         planned = plan_files(root, problems, report.notes)
         orphans = orphan_files(root, planned)
-        problems += unloaded_file_edits(root, planned)
-        if problems:
-            raise ExportRefused(problems)
+        unloaded, conflicts = unloaded_file_edits(root, planned)
+        problems += unloaded
+        if problems or conflicts:
+            raise ExportRefused(problems, conflicts)
         problems, notes = check_export(root, planned, orphans)
         if problems:
             raise ExportRefused(problems)

@@ -11,22 +11,32 @@ For each record a file describes, the loader compares three fingerprints: the re
 A record made in the admin that a new file also describes has no load fingerprint; it counts as an admin edit,
 so it is kept unless the file says exactly the same.
 
-With `prefer`, the editor settles this run's conflicts: "file" applies the file and first saves the admin
-version in the record's history; "admin" keeps the admin version (the file's stays in git) and marks the file
-as seen, so later loads report the record as kept instead of in conflict. Every write a load makes is recorded
-in history with a comment saying so.
+With `prefer`, the editor settles this run's conflicts. "admin" keeps the admin version (the file's stays in
+git). "file" applies the file and first saves the admin version in the record's history, except over a record
+readers see that has a review step (a published page or FAQ answer: articles.content_files.proposals): there
+the file's text goes in as proposed changes in review and the live record stays as it is, unless
+`force_live` puts it live at once as before.
+
+Either way the file version counts as seen: the record's load fingerprint becomes the file's, so later loads
+report the record as kept (the admin version, or the live text while the file's waits for review) instead of
+in conflict, and never propose the same file text again. Every write a load makes is recorded in history with
+a comment saying so.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
 import reversion
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from articles.content_files.entries import ContentError, ContentSet, Entry, StoredHtml
 from articles.content_files.front_matter import relation_fields
+from articles.content_files.proposals import FileProposal, needs_review, propose_file_text
 from articles.fingerprints import fingerprint
 from articles.models import GlossaryTerm, LoadedFromFile, Reference, RenderedBody, SharedBlock
 from articles.registry import kind_of
@@ -42,6 +52,7 @@ class Outcome(StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     KEPT = "kept"  # admin edit kept; the file was not applied
+    PROPOSED = "proposed"  # the file's text went in as proposed changes in review; the live record is kept
     CONFLICT = "conflict"
 
 
@@ -65,7 +76,8 @@ class Decision:
 @dataclass
 class SyncReport:
     decisions: list[Decision] = field(default_factory=list)
-    written: bool = False
+    written: bool = False  # whether any record was written from its file
+    proposals: list[FileProposal] = field(default_factory=list)
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for decision in self.decisions if decision.outcome is outcome)
@@ -149,6 +161,10 @@ def decide_again(decision: Decision, record: LoadedFromFile) -> Decision:
     return replace(decision, record=record, outcome=outcome, record_fingerprint=now)
 
 
+def source_path_of(entry: Entry, source_root: Path) -> str:
+    return str(entry.path.relative_to(source_root.parent) if entry.path.is_absolute() else entry.path)
+
+
 def applied_record(decision: Decision, source_root: Path) -> LoadedFromFile:
     """The decision's record (a new one when created) with its file applied and checked; not yet saved."""
     entry = decision.entry
@@ -157,9 +173,7 @@ def applied_record(decision: Decision, source_root: Path) -> LoadedFromFile:
         record = entry.model(**{entry.model.KEY_FIELD: entry.key})
     assert record is not None
     record.apply_content(entry.values)
-    record.source_path = str(
-        entry.path.relative_to(source_root.parent) if entry.path.is_absolute() else entry.path
-    )
+    record.source_path = source_path_of(entry, source_root)
     record.loaded_fingerprint = fingerprint(entry.values)
     record.full_clean(exclude=[entry.model.KEY_FIELD] if decision.outcome is Outcome.UPDATED else None)
     return record
@@ -173,8 +187,9 @@ def note_in_step(decision: Decision) -> None:
     if decision.outcome is Outcome.UNCHANGED and record.loaded_fingerprint != now:
         # File and record agree but were changed the same way on both sides: note that they are in step.
         type(record).objects.filter(pk=record.pk).update(loaded_fingerprint=now)
-    if decision.resolved is Prefer.ADMIN:
-        # The admin side won: this file version has been seen, so the next load reports "kept".
+    if decision.resolved is Prefer.ADMIN or decision.outcome is Outcome.PROPOSED:
+        # The admin side won, or the file's text waits for review: this file version has been seen, so the
+        # next load reports "kept" rather than the same conflict again (and proposes nothing again).
         type(record).objects.filter(pk=record.pk).update(
             loaded_fingerprint=fingerprint(decision.entry.values)
         )
@@ -262,14 +277,40 @@ def stored_html() -> StoredHtml:
     return lookup
 
 
-def settle(decision: Decision, prefer: Prefer) -> Decision:
-    outcome = Outcome.UPDATED if prefer is Prefer.FILE else Outcome.KEPT
+def settle(decision: Decision, prefer: Prefer, *, force_live: bool = False) -> Decision:
+    assert decision.record is not None  # a conflict is about a record that exists
+    if prefer is Prefer.ADMIN:
+        outcome = Outcome.KEPT
+    elif needs_review(decision.record) and not force_live:
+        outcome = Outcome.PROPOSED
+    else:
+        outcome = Outcome.UPDATED
     return replace(decision, outcome=outcome, resolved=prefer)
+
+
+def propose(decision: Decision, source_root: Path, today: date) -> FileProposal:
+    assert decision.record is not None
+    try:
+        return propose_file_text(
+            decision.entry,
+            decision.record,
+            source_path=source_path_of(decision.entry, source_root),
+            today=today,
+        )
+    except ValidationError as error:
+        raise ContentInvalid(
+            [
+                ContentError(
+                    decision.entry.path, f"its text as proposed changes to the live record: {message}"
+                )
+                for message in error.messages
+            ]
+        ) from None
 
 
 def keep_admin_versions_in_history(decisions: list[Decision]) -> None:
     """Save, as a revision of its own, each admin version that a file is about to replace."""
-    losing = [d.record for d in decisions if d.resolved is Prefer.FILE]
+    losing = [d.record for d in decisions if d.resolved is Prefer.FILE and d.outcome is Outcome.UPDATED]
     if not losing:
         return
     with reversion.create_revision():
@@ -279,12 +320,20 @@ def keep_admin_versions_in_history(decisions: list[Decision]) -> None:
 
 
 def sync_content(
-    content: ContentSet, *, source_root: Path, dry_run: bool = False, prefer: Prefer | None = None
+    content: ContentSet,
+    *,
+    source_root: Path,
+    dry_run: bool = False,
+    prefer: Prefer | None = None,
+    force_live: bool = False,
+    today: date | None = None,
 ) -> SyncReport:
     """Bring the database in step with checked content, in one transaction.
 
     Raises ContentInvalid when any file has a problem and, unless `prefer` settles them, ContentConflict when
-    any record was changed both in its file and in the admin; in both cases nothing is written.
+    any record was changed both in its file and in the admin; in both cases nothing is written. `force_live`
+    puts a file's text preferred over a live, reviewed record live at once instead of proposing it; `today`
+    dates the change note of proposed changes.
     """
     if content.errors:
         raise ContentInvalid(content.errors)
@@ -294,7 +343,8 @@ def sync_content(
             if prefer is None:
                 raise ContentConflict(report)
             report.decisions = [
-                settle(d, prefer) if d.outcome is Outcome.CONFLICT else d for d in report.decisions
+                settle(d, prefer, force_live=force_live) if d.outcome is Outcome.CONFLICT else d
+                for d in report.decisions
             ]
         if dry_run:
             return report
@@ -306,6 +356,9 @@ def sync_content(
                 if decision.entry.model not in bodies:
                     write(decision, source_root)
             write_bodies([d for d in report.decisions if d.entry.model in bodies], content, source_root)
+            report.proposals = [
+                propose(d, source_root, today or timezone.localdate()) for d in report.of(Outcome.PROPOSED)
+            ]
         written = [d for d in report.decisions if applies_file(d)]
         report.written = bool(written)
         # Pages written in this run already saw the new glossary and blocks; the others need rendering again.

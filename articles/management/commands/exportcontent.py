@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from articles.content_files.conflicts import conflict_messages
 from articles.content_files.export import ExportRefused, export_content
 
 
@@ -22,9 +23,12 @@ class Command(BaseCommand):
         except ExportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(problem)
-            raise CommandError(
-                f"{len(refused.problems)} problem(s); nothing was exported to {root}."
-            ) from None
+            # The same words, diff and next step as loadcontent gives for the same conflicts.
+            for message in conflict_messages(((c.entry, c.record) for c in refused.conflicts), root):
+                self.stderr.write(message)
+            counts = [f"{len(refused.problems)} problem(s)"] if refused.problems else []
+            counts += [f"{len(refused.conflicts)} conflict(s)"] if refused.conflicts else []
+            raise CommandError(f"{', '.join(counts)}; nothing was exported to {root}.") from None
         for note in report.notes:
             self.stdout.write(f"note: {note}")
         if options["verbosity"] >= 2:

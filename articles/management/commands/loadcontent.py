@@ -1,4 +1,5 @@
-"""`python manage.py loadcontent [--check] [--content DIR]`: content files -> database."""
+"""`python manage.py loadcontent [--check] [--content DIR] [--prefer file|admin] [--force-live]`: content
+files -> database."""
 
 from pathlib import Path
 from typing import Any
@@ -6,10 +7,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from articles.content_files.conflicts import conflict_messages
+from articles.content_files.proposals import FileProposal, is_live, pending_proposal
 from articles.content_files.reading import read_content
 from articles.content_files.sync import (
     ContentConflict,
     ContentInvalid,
+    Decision,
     Outcome,
     Prefer,
     SyncReport,
@@ -28,32 +32,49 @@ class Command(BaseCommand):
         parser.add_argument(
             "--prefer",
             choices=[p.value for p in Prefer],
-            help="settle this run's conflicts: 'file' applies the file (the admin version stays in history); "
-            "'admin' keeps the admin version (the file's stays in git)",
+            help="settle this run's conflicts: 'file' applies the file (the admin version stays in "
+            "history; over a published record with a review step, the file's text becomes proposed changes "
+            "in review); 'admin' keeps the admin version (the file's stays in git)",
+        )
+        parser.add_argument(
+            "--force-live",
+            action="store_true",
+            help="with --prefer file: put the file's text live at once even over a published record, without "
+            "review (the admin version stays in history)",
         )
 
     def handle(
-        self, *args: Any, content: Path | None, check: bool, prefer: str | None, **options: Any
+        self,
+        *args: Any,
+        content: Path | None,
+        check: bool,
+        prefer: str | None,
+        force_live: bool,
+        **options: Any,
     ) -> None:
         self.verbosity = options["verbosity"]
+        self.force_live = force_live
+        if force_live and prefer != Prefer.FILE:
+            raise CommandError("--force-live goes only with --prefer file; nothing was loaded.")
         root = Path(content or settings.CONTENT_DIR)
         try:
             # Bodies already in the database as the files have them are not rendered again to check links.
             files = read_content(root, stored_html=stored_html())
             report = sync_content(
-                files, source_root=root, dry_run=check, prefer=Prefer(prefer) if prefer else None
+                files,
+                source_root=root,
+                dry_run=check,
+                prefer=Prefer(prefer) if prefer else None,
+                force_live=force_live,
             )
         except ContentInvalid as invalid:
             for error in invalid.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"{len(invalid.errors)} problem(s) in {root}; nothing was loaded.") from None
         except ContentConflict as conflict:
-            for decision in conflict.report.of(Outcome.CONFLICT):
-                self.stderr.write(
-                    f"conflict: {decision.entry.describe()} was changed both in the admin and in its file "
-                    "since the last load. Run exportcontent to write the admin version to the file, or "
-                    "choose a side for this run with --prefer file or --prefer admin."
-                )
+            conflicts = [(d.entry, d.record) for d in conflict.report.of(Outcome.CONFLICT) if d.record]
+            for message in conflict_messages(conflicts, root):
+                self.stderr.write(message)
             raise CommandError(
                 f"{conflict.report.count(Outcome.CONFLICT)} conflict(s); nothing was loaded."
             ) from None
@@ -69,16 +90,27 @@ class Command(BaseCommand):
         self.write_report(report, check=check)
 
     def write_report(self, report: SyncReport, *, check: bool) -> None:
+        proposals = {(p.entry.model, p.entry.key): p for p in report.proposals}
         for decision in report.decisions:
             if decision.resolved:
                 self.stdout.write(
                     f"conflict settled in favour of the {decision.resolved}: {decision.entry.describe()}"
+                    + self.how_settled(decision, proposals.get((decision.entry.model, decision.entry.key)))
                 )
         for decision in report.of(Outcome.KEPT):
-            self.stdout.write(
-                f"kept admin edit: {decision.entry.describe()} was changed in the admin since it was loaded; "
-                "the file was not applied."
-            )
+            if decision.resolved:
+                continue
+            assert decision.record is not None
+            if pending_proposal(decision.entry, decision.record):
+                self.stdout.write(
+                    f"waiting for review: the file's text of {decision.entry.describe()} is in proposed "
+                    "changes that a Clinical reviewer has not published yet; the live text stays until then."
+                )
+            else:
+                self.stdout.write(
+                    f"kept admin edit: {decision.entry.describe()} was changed in the admin since it was "
+                    "loaded; the file was not applied."
+                )
         if self.verbosity >= 2:
             for decision in report.decisions:
                 self.stdout.write(f"{decision.outcome}: {decision.entry.describe()}")
@@ -89,7 +121,8 @@ class Command(BaseCommand):
             summary = ", ".join(
                 f"{counts[outcome]} {prefix}{outcome}"
                 for outcome in Outcome
-                if outcome is not Outcome.CONFLICT
+                # Proposed changes are named only where a load makes them: they come of --prefer file.
+                if outcome is not Outcome.CONFLICT and (outcome is not Outcome.PROPOSED or counts[outcome])
             )
             self.stdout.write(f"{kind}: {summary}")
         if check:
@@ -98,5 +131,54 @@ class Command(BaseCommand):
             )
         elif report.written:
             self.stdout.write(self.style.SUCCESS("Content loaded."))
+        elif any(proposal.made for proposal in report.proposals):
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Proposed changes made; nothing readers see has changed until they are published."
+                )
+            )
         else:
             self.stdout.write(self.style.SUCCESS("Nothing changed: the database already matches content/."))
+
+    def how_settled(self, decision: Decision, proposal: FileProposal | None) -> str:
+        """What settling one conflict did, in words, after the record's name."""
+        if decision.resolved is Prefer.ADMIN:
+            return ": the admin version stays; the file's is in git."
+        assert decision.record is not None
+        if decision.outcome is Outcome.UPDATED:
+            if self.force_live:
+                return (
+                    ": the file's text is live now, without review (--force-live); the admin version is kept "
+                    "in its history."
+                )
+            if not is_live(decision.record):
+                return (
+                    ": the file's text is in now (the record is not published, so no review is needed); the "
+                    "admin version is kept in its history."
+                )
+            return (
+                ": the file's text is live now (there is no review step for "
+                f"{decision.entry.model._meta.verbose_name_plural} yet); the admin version is kept in its "
+                "history."
+            )
+        if proposal is None:  # --check: nothing was written
+            return (
+                ": the file's text would go in as proposed changes awaiting review; the live text would stay."
+            )
+        if proposal.change is None:
+            said = ": the file's text is the live text already."
+        else:
+            said = (
+                ": the file's text is in proposed changes awaiting review "
+                f"(“{proposal.change.change_note}”), not live. The live text stays as it is until a "
+                "Clinical reviewer publishes them; reword the change note first if it will show in a public "
+                "change log."
+            )
+            if not proposal.made:
+                said += " (Those proposed changes were waiting already; none were added.)"
+        if proposal.kept_live:
+            said += (
+                f" Proposed changes do not revise {', '.join(proposal.kept_live)}, which the file sets "
+                "differently: the live values stay; change them in the admin if the file is right."
+            )
+        return said

@@ -1,0 +1,116 @@
+"""A file's text over a live, reviewed record: proposed changes for a Clinical reviewer, not live text.
+
+When `loadcontent --prefer file` settles a conflict over a record readers see (a published page or FAQ
+answer; a kind without a status is always seen), the admin version may be a reviewed, published change. The
+file's text then goes in as proposed changes of that record's kind (the ProposedChange whose live model it
+is), in review, and the live record stays as it is until a Clinical reviewer publishes them. A kind with no
+proposed changes, a record not yet published, or `--force-live` put the file's text in at once, as before.
+
+Proposed changes revise only some fields (REVISED_FIELDS: the text). Where the file differs in others (order,
+status, review dates, change log), the live values stay: those are the reviewer's to set, and the load names
+them so that an editor can change them in the admin if the file is right.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.apps import apps
+
+from articles.content_files.entries import Entry
+from articles.fingerprints import fingerprint
+from articles.models import LoadedFromFile, ProposedChange, RevisionStatus, Status
+
+# Proposed changes still waiting: not yet published or refused.
+PENDING = (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW)
+
+
+def proposal_model_for(model: type[LoadedFromFile]) -> type[ProposedChange] | None:
+    """The kind of proposed changes made to records of `model`, if it has one."""
+    for candidate in apps.get_models():
+        if issubclass(candidate, ProposedChange) and candidate.live_model() is model:
+            return candidate
+    return None
+
+
+def is_live(record: LoadedFromFile) -> bool:
+    """Reviewed and seen by readers: published, for a kind with a status; a kind without one always is."""
+    status = getattr(record, "status", None)
+    return status is None or status == Status.PUBLISHED
+
+
+def needs_review(record: LoadedFromFile) -> bool:
+    """Whether a file's text over this record goes in as proposed changes rather than live."""
+    return is_live(record) and proposal_model_for(type(record)) is not None
+
+
+@dataclass(frozen=True)
+class FileProposal:
+    """What a load did with a file's text over a live record."""
+
+    entry: Entry
+    change: ProposedChange | None  # None when the file's text is the live text already
+    made: bool  # False when the same proposed changes were waiting already
+    kept_live: list[str]  # fields the file sets differently that proposed changes do not revise
+
+
+def proposed_values(entry: Entry, record: LoadedFromFile, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: entry.values.get(name, getattr(record, name)) for name in fields}
+
+
+def fields_kept_live(entry: Entry, record: LoadedFromFile, revised: tuple[str, ...]) -> list[str]:
+    live = record.content_values()
+    return [
+        name
+        for name in record.CONTENT_FIELDS
+        if name not in revised
+        and name in entry.values
+        # Compared as the fingerprint compares them (a date and its ISO text alike).
+        and fingerprint({name: entry.values[name]}) != fingerprint({name: live[name]})
+    ]
+
+
+def pending_proposal(entry: Entry, record: LoadedFromFile) -> ProposedChange | None:
+    """Proposed changes to `record`, still waiting, whose text is the file's (as a load with --prefer file
+    made them)."""
+    change_model = proposal_model_for(type(record))
+    if change_model is None:
+        return None
+    text = change_model.text_fingerprint(
+        type(record)(**proposed_values(entry, record, change_model.REVISED_FIELDS))
+    )
+    waiting = change_model.objects.filter(**{change_model.LIVE_FIELD: record.pk}, status__in=PENDING)
+    return next((change for change in waiting if change_model.text_fingerprint(change) == text), None)
+
+
+def change_note(source_path: str, today: date) -> str:
+    limit = ProposedChange._meta.get_field("change_note").max_length or 200
+    return f"From {source_path} (loadcontent --prefer file, {today.isoformat()})"[:limit]
+
+
+def propose_file_text(entry: Entry, record: LoadedFromFile, *, source_path: str, today: date) -> FileProposal:
+    """Put the file's text in as proposed changes to `record`, in review; the record is not changed.
+
+    Raises ValidationError if the proposed changes do not pass their own checks.
+    """
+    change_model = proposal_model_for(type(record))
+    assert change_model is not None
+    revised = change_model.REVISED_FIELDS
+    kept = fields_kept_live(entry, record, revised)
+    values = proposed_values(entry, record, revised)
+    live_text = change_model.text_fingerprint(record)
+    if change_model.text_fingerprint(type(record)(**values)) == live_text:
+        return FileProposal(entry, None, made=False, kept_live=kept)
+    if waiting := pending_proposal(entry, record):
+        return FileProposal(entry, waiting, made=False, kept_live=kept)
+    change = change_model(
+        **{change_model.LIVE_FIELD: record},
+        **values,
+        status=RevisionStatus.IN_REVIEW,
+        change_note=change_note(source_path, today),
+        based_on=live_text,
+        proposed_by=None,
+    )
+    change.full_clean()
+    change.save()
+    return FileProposal(entry, change, made=True, kept_live=kept)
