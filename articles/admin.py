@@ -1,28 +1,76 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from markdownx.admin import MarkdownxModelAdmin
 
 from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
 from articles.editorial.edit_conflicts import EditConflictAdmin, EditConflictInline
 from articles.editorial.history import HistoryVersionAdmin
-from articles.forms import ArticleForm, DecisionOptionForm, PageRevisionForm, SharedBlockForm
+from articles.forms import (
+    ArticleForm,
+    DecisionOptionForm,
+    DisclaimerRevisionForm,
+    GlossaryTermRevisionForm,
+    PageRevisionForm,
+    ReferenceRevisionForm,
+    SharedBlockForm,
+    SharedBlockRevisionForm,
+)
 from articles.models import (
     Article,
     ClinicalReview,
     DecisionOption,
     Disclaimer,
+    DisclaimerRevision,
     Feedback,
     GlossaryTerm,
+    GlossaryTermRevision,
+    LoadedFromFile,
     PageRevision,
+    ProposedChange,
     Reference,
+    ReferenceRevision,
     SharedBlock,
+    SharedBlockRevision,
 )
-from articles.rerendering import bodies_citing, bodies_using, rerender_bodies
+from articles.rerendering import bodies_citing, bodies_using, rerender_after_changing
 
 READABILITY_FIELDS = ["reading_grade", "smog_index", "key_points_grade", "care_card_grade"]
+
+
+class RendersIntoBodiesAdmin:
+    """A ModelAdmin mixin for a kind whose records show inside pages' stored HTML (a glossary term links from
+    them, a shared block is part of them): saving or deleting one renders those pages again, as publishing
+    changes proposed to it does (articles.rerendering.rerender_after_changing)."""
+
+    def save_model(self, request: HttpRequest, obj: LoadedFromFile, form: object, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        rerender_after_changing(type(obj), {obj.content_key})
+
+    def delete_model(self, request: HttpRequest, obj: LoadedFromFile) -> None:
+        super().delete_model(request, obj)  # type: ignore[misc]
+        rerender_after_changing(type(obj), {obj.content_key})
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        keys = {record.content_key for record in queryset}
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        rerender_after_changing(queryset.model, keys)
+
+
+class ProposesChangesAdmin:
+    """A ModelAdmin mixin for a kind whose live records an Editor may not change in place: its form links to
+    proposing changes (the `proposed_changes` field), which a Clinical reviewer publishes."""
+
+    change_model: type[ProposedChange]
+
+    @admin.display(description="Proposed changes")
+    def proposed_changes(self, obj: LoadedFromFile) -> str:
+        return proposed_changes_links(obj, self.change_model)
 
 
 class ClinicalReviewInline(EditConflictInline, admin.TabularInline):
@@ -78,10 +126,14 @@ class ArticleAdmin(EditConflictAdmin, PublishingAdmin, HistoryVersionAdmin, Mark
 
 
 @admin.register(Reference)
-class ReferenceAdmin(EditConflictAdmin, HistoryVersionAdmin):
+class ReferenceAdmin(ProposesChangesAdmin, EditConflictAdmin, HistoryVersionAdmin):
+    """References. An Editor adds them (one nobody cites shows nowhere) and proposes changes to them."""
+
+    change_model = ReferenceRevision
     list_display = ["key", "authors", "title", "year", "url", "updated"]
     search_fields = ["key", "authors", "title", "publisher"]
-    readonly_fields = ["source_path", "updated"]
+    readonly_fields = ["source_path", "updated", "proposed_changes"]
+    fields = ["key", "proposed_changes", *Reference.CONTENT_FIELDS, "source_path", "updated"]
 
     # No bulk delete: it does not ask has_delete_permission(obj). A reference is deleted from its own form.
     actions = None
@@ -96,24 +148,26 @@ class ReferenceAdmin(EditConflictAdmin, HistoryVersionAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(EditConflictAdmin, HistoryVersionAdmin):
+class GlossaryTermAdmin(RendersIntoBodiesAdmin, ProposesChangesAdmin, EditConflictAdmin, HistoryVersionAdmin):
+    """Glossary terms. Pages link the first use of each term when they are rendered, so a change renders them
+    again. A new term shows at once: Clinical reviewers add them; Editors propose changes to them."""
+
+    change_model = GlossaryTermRevision
     list_display = ["term", "definition", "next_review_due", "updated"]
     search_fields = ["term", "definition"]
-    readonly_fields = ["source_path", "updated"]
+    readonly_fields = ["source_path", "updated", "proposed_changes"]
+    fields = [
+        "term",
+        "slug",
+        "proposed_changes",
+        "definition",
+        "aliases",
+        "last_reviewed",
+        "next_review_due",
+        "source_path",
+        "updated",
+    ]
     prepopulated_fields = {"slug": ("term",)}
-
-    # Pages link the first use of each term when they are saved, so a glossary change re-renders them.
-    def save_model(self, request: HttpRequest, obj: GlossaryTerm, form: object, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        rerender_bodies()
-
-    def delete_model(self, request: HttpRequest, obj: GlossaryTerm) -> None:
-        super().delete_model(request, obj)
-        rerender_bodies()
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[GlossaryTerm]) -> None:
-        super().delete_queryset(request, queryset)
-        rerender_bodies()
 
 
 def cited_by(reference: Reference) -> list[str]:
@@ -162,17 +216,30 @@ def pages_using(block: SharedBlock) -> list[str]:
 
 
 @admin.register(SharedBlock)
-class SharedBlockAdmin(EditConflictAdmin, HistoryVersionAdmin, MarkdownxModelAdmin):
+class SharedBlockAdmin(
+    RendersIntoBodiesAdmin, ProposesChangesAdmin, EditConflictAdmin, HistoryVersionAdmin, MarkdownxModelAdmin
+):
     """Blocks written once and shown on many pages. Saving one renders the pages that use it again; one in
-    use cannot be deleted (the pages would silently lose it, an emergency card perhaps)."""
+    use cannot be deleted (the pages would silently lose it, an emergency card perhaps). Clinical reviewers
+    change them; Editors propose changes to them."""
 
+    change_model = SharedBlockRevision
     form = SharedBlockForm
     # No bulk delete: it does not ask has_delete_permission(obj). A block is deleted from its own form.
     actions = None
     list_display = ["slug", "title", "care_card_grade", "updated"]
     search_fields = ["slug", "title", "body"]
-    readonly_fields = ["used_on", "source_path", "updated", *READABILITY_FIELDS]
-    fields = ["slug", "title", "body", "used_on", *READABILITY_FIELDS, "source_path", "updated"]
+    readonly_fields = ["used_on", "source_path", "updated", "proposed_changes", *READABILITY_FIELDS]
+    fields = [
+        "slug",
+        "proposed_changes",
+        "title",
+        "body",
+        "used_on",
+        *READABILITY_FIELDS,
+        "source_path",
+        "updated",
+    ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: SharedBlock | None = None) -> list[str]:
         # The slug is how pages name the block, and its file name in content/.
@@ -185,16 +252,15 @@ class SharedBlockAdmin(EditConflictAdmin, HistoryVersionAdmin, MarkdownxModelAdm
     def has_delete_permission(self, request: HttpRequest, obj: SharedBlock | None = None) -> bool:
         return super().has_delete_permission(request, obj) and (obj is None or not pages_using(obj))
 
-    def save_model(self, request: HttpRequest, obj: SharedBlock, form: object, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        rerender_bodies(using_blocks={obj.slug})
-
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(EditConflictAdmin, HistoryVersionAdmin, MarkdownxModelAdmin):
+class DisclaimerAdmin(ProposesChangesAdmin, EditConflictAdmin, HistoryVersionAdmin, MarkdownxModelAdmin):
+    """The disclaimer on every page. Clinical reviewers change it; Editors propose changes to it."""
+
+    change_model = DisclaimerRevision
     list_display = ["title", "updated"]
-    readonly_fields = ["source_path", "updated"]
-    fields = ["title", "body", "source_path", "updated"]
+    readonly_fields = ["source_path", "updated", "proposed_changes"]
+    fields = ["title", "proposed_changes", "body", "source_path", "updated"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # One disclaimer serves every page.
@@ -227,3 +293,54 @@ class FeedbackAdmin(admin.ModelAdmin):
 class PageRevisionAdmin(ProposedChangeAdmin):
     form = PageRevisionForm
     preview_url_name = "articles:revision_preview"
+
+
+class ReadersViewAdmin(ProposedChangeAdmin):
+    """Changes to a kind with no page of its own to preview them on: a saved change's form shows the record as
+    readers will see it, from the template the site shows it with."""
+
+    def readers_view(self, record: LoadedFromFile) -> SafeString:
+        raise NotImplementedError
+
+    @admin.display(description="As readers will see it")
+    def as_readers_see_it(self, obj: ProposedChange) -> SafeString:
+        return self.readers_view(obj.proposed_record())
+
+    def get_fields(self, request: HttpRequest, obj: ProposedChange | None = None) -> list[str]:
+        fields = super().get_fields(request, obj)
+        return [*fields, "as_readers_see_it"] if obj else fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ProposedChange | None = None) -> list[str]:
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "as_readers_see_it"] if obj else fields
+
+
+@admin.register(GlossaryTermRevision)
+class GlossaryTermRevisionAdmin(ReadersViewAdmin):
+    form = GlossaryTermRevisionForm
+
+    def readers_view(self, record: LoadedFromFile) -> SafeString:
+        return format_html(
+            '<dl class="glossary">{}</dl>', render_to_string("includes/glossary_term.html", {"term": record})
+        )
+
+
+@admin.register(ReferenceRevision)
+class ReferenceRevisionAdmin(ReadersViewAdmin):
+    form = ReferenceRevisionForm
+
+    def readers_view(self, record: LoadedFromFile) -> SafeString:
+        item = render_to_string("includes/reference_item.html", {"ref": record, "anchor_prefix": "preview-"})
+        return format_html('<ol class="references">{}</ol>', item)
+
+
+@admin.register(DisclaimerRevision)
+class DisclaimerRevisionAdmin(ProposedChangeAdmin):
+    # No page preview: the body's live preview beside it in the form (markdownx) shows the text.
+    form = DisclaimerRevisionForm
+
+
+@admin.register(SharedBlockRevision)
+class SharedBlockRevisionAdmin(ProposedChangeAdmin):
+    # No page preview: the body's live preview beside it in the form (markdownx) shows the block.
+    form = SharedBlockRevisionForm

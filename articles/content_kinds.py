@@ -34,6 +34,7 @@ REFERENCES = ContentKind(
             "against\n# the source; a source without one has a link_note saying why.\n"
         ),
     ),
+    dashboard=OnDashboard("Reference", changes_label="Changes to a reference"),
 )
 GLOSSARY = ContentKind(
     GlossaryTerm,
@@ -48,10 +49,20 @@ GLOSSARY = ContentKind(
         export_order=lambda key, values: (str(values["term"]).casefold(), str(values["term"])),
     ),
     search=Findable("glossary", listing_order=3),
+    dashboard=OnDashboard("Glossary term", changes_label="Changes to a glossary term"),
     renders_into_bodies="all",  # its first use on every page links to it
 )
-DISCLAIMER = ContentKind(Disclaimer, SingleFile("site/disclaimer.md"))
-SHARED_BLOCKS = ContentKind(SharedBlock, MarkdownFolder("blocks"), renders_into_bodies="users")
+DISCLAIMER = ContentKind(
+    Disclaimer,
+    SingleFile("site/disclaimer.md"),
+    dashboard=OnDashboard("Disclaimer", changes_label="Changes to the disclaimer"),
+)
+SHARED_BLOCKS = ContentKind(
+    SharedBlock,
+    MarkdownFolder("blocks"),
+    dashboard=OnDashboard("Shared block", changes_label="Changes to a shared block"),
+    renders_into_bodies="users",
+)
 ARTICLES = ContentKind(
     Article,
     MarkdownFolder("articles", required_keys=(HOME_SLUG, ABOUT_SLUG)),

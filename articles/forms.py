@@ -6,13 +6,19 @@ from django import forms
 
 from articles.change_log import ChangeLogField
 from articles.editorial.body_checks import live_body_problems
+from articles.editorial.change_checks import record_problems
 from articles.models import (
     Article,
     DecisionOption,
+    DisclaimerRevision,
+    GlossaryTermRevision,
+    LoadedFromFile,
     PageRevision,
     Reference,
+    ReferenceRevision,
     RenderedBody,
     SharedBlock,
+    SharedBlockRevision,
 )
 
 
@@ -35,12 +41,15 @@ class CitingBodyForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        self.check_content(cleaned)
+        return cleaned
+
+    def check_content(self, cleaned: dict[str, Any]) -> None:
         text = cleaned.get(self.body_field)
         if text:
             problems = live_body_problems(text, model=self.body_model(), key=self.body_key())
             if problems:
                 self.add_error(self.body_field, problems)
-        return cleaned
 
 
 class ArticleForm(CitingBodyForm):
@@ -74,7 +83,8 @@ class SharedBlockForm(CitingBodyForm):
 
 
 class ProposedChangeForm(CitingBodyForm):
-    """Changes proposed to a live record (see ProposedChange), checked as the record itself is.
+    """Changes proposed to a live record (see ProposedChange), checked as the record itself is: a body by the
+    body rules, any other kind by its model's rules (articles.editorial.change_checks).
 
     `started_from` carries, through the form, which text of the live record the editor started from: if the
     record changes while they write, saving is refused rather than quietly proposing to undo that change.
@@ -86,12 +96,12 @@ class ProposedChangeForm(CitingBodyForm):
         super().__init__(*args, **kwargs)
         model = self._meta.model
         if model.LIVE_FIELD in self.fields:
-            self.fields[model.LIVE_FIELD].queryset = model.live_model().objects.published()
+            self.fields[model.LIVE_FIELD].queryset = model.live_records()
 
     def body_model(self) -> type[RenderedBody]:
         return self._meta.model.live_model()
 
-    def live(self) -> RenderedBody | None:
+    def live(self) -> LoadedFromFile | None:
         if self.instance.pk:
             return self.instance.live
         return self.cleaned_data.get(self._meta.model.LIVE_FIELD)
@@ -99,6 +109,21 @@ class ProposedChangeForm(CitingBodyForm):
     def body_key(self) -> str | None:
         live = self.live()
         return live.content_key if live is not None else None
+
+    def check_content(self, cleaned: dict[str, Any]) -> None:
+        model = self._meta.model
+        if model.revises_rendered_body():
+            super().check_content(cleaned)
+            return
+        live = self.live()
+        if live is None:
+            return
+        record = model.live_model().objects.get(pk=live.pk)
+        for name in model.REVISED_FIELDS:
+            if name in cleaned:  # a value that failed its own field's checks is reported already
+                setattr(record, name, cleaned[name])
+        for name, messages in record_problems(record).items():
+            self.add_error(name if name in self.fields else None, messages)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -108,8 +133,8 @@ class ProposedChangeForm(CitingBodyForm):
         now = self._meta.model.text_fingerprint(live)
         if not cleaned.get("started_from"):
             raise forms.ValidationError(
-                "Start from the live text: open the page or answer in the admin and choose “Propose "
-                "changes”, so that your changes begin from its current text."
+                "Start from the live text: open the live record in the admin and choose “Propose changes”, "
+                "so that your changes begin from its current text."
             )
         if cleaned["started_from"] != now:
             raise forms.ValidationError(
@@ -124,3 +149,27 @@ class PageRevisionForm(ProposedChangeForm):
     class Meta:
         model = PageRevision
         fields = ["article", "title", "summary", "main_message", "body", "change_note", "status"]
+
+
+class DisclaimerRevisionForm(ProposedChangeForm):
+    class Meta:
+        model = DisclaimerRevision
+        fields = ["disclaimer", "title", "body", "change_note", "status"]
+
+
+class GlossaryTermRevisionForm(ProposedChangeForm):
+    class Meta:
+        model = GlossaryTermRevision
+        fields = ["glossary_term", "term", "definition", "aliases", "change_note", "status"]
+
+
+class ReferenceRevisionForm(ProposedChangeForm):
+    class Meta:
+        model = ReferenceRevision
+        fields = ["reference", *ReferenceRevision.REVISED_FIELDS, "change_note", "status"]
+
+
+class SharedBlockRevisionForm(ProposedChangeForm):
+    class Meta:
+        model = SharedBlockRevision
+        fields = ["shared_block", "title", "body", "change_note", "status"]

@@ -190,6 +190,7 @@ class Reference(LoadedFromFile):
 
     class Meta:
         ordering = ["key"]
+        permissions = [("publish_reference", "Can publish changes proposed to references")]
         constraints = [
             models.CheckConstraint(condition=~models.Q(url="", link_note=""), name="reference_link_or_reason")
         ]
@@ -306,6 +307,7 @@ class GlossaryTerm(OnSite, LoadedFromFile, Reviewed):
 
     class Meta(Reviewed.Meta):
         ordering = ["term"]
+        permissions = [("publish_glossaryterm", "Can publish changes proposed to glossary terms")]
 
     def __str__(self) -> str:
         return self.term
@@ -584,7 +586,8 @@ class RevisionStatus(models.TextChoices):
 
 
 class ProposedChange(models.Model):
-    """Changes proposed to a live page or FAQ answer, kept apart from it.
+    """Changes proposed to a live record (a page, an FAQ answer, the disclaimer, a glossary term, a reference,
+    a shared block), kept apart from it.
 
     Readers keep seeing the live text until a clinical reviewer publishes the changes
     (articles.editorial.publishing); the record's history keeps the text they replace. `based_on` notes which
@@ -593,8 +596,8 @@ class ProposedChange(models.Model):
     """
 
     LIVE_FIELD: ClassVar[str]  # the foreign key to the live record
-    # What the changes may revise, by the live record's field names; review dates and status stay with the
-    # reviewer.
+    # What the changes may revise, by the live record's field names; keys, review dates and status stay with
+    # the reviewer.
     REVISED_FIELDS: ClassVar[tuple[str, ...]]
 
     change_note = models.CharField(
@@ -618,11 +621,35 @@ class ProposedChange(models.Model):
         return f"Changes to “{self.live}”"
 
     @classmethod
-    def live_model(cls) -> type["RenderedBody"]:
+    def live_model(cls) -> type[LoadedFromFile]:
         return cls._meta.get_field(cls.LIVE_FIELD).related_model
 
+    @classmethod
+    def revises_rendered_body(cls) -> bool:
+        """Whether the live record has a body rendered and checked as a page's is (citations, care cards,
+        shared blocks). Other kinds are checked by their model's own rules (full_clean)."""
+        return issubclass(cls.live_model(), RenderedBody)
+
+    @classmethod
+    def source_field(cls) -> str | None:
+        """The live record's Markdown field, if it has one: normalised as the live record's save does."""
+        return getattr(cls.live_model(), "SOURCE_FIELD", None)
+
+    @classmethod
+    def is_live(cls, record: models.Model) -> bool:
+        """Whether readers see `record`, so that changes to it must be proposed apart. A record with a status
+        is seen once published (a draft is edited in place); one without, as soon as it exists."""
+        return record.pk is not None and getattr(record, "status", Status.PUBLISHED) == Status.PUBLISHED
+
+    @classmethod
+    def live_records(cls) -> models.QuerySet:
+        """The records changes may be proposed to: those `is_live` accepts."""
+        records = cls.live_model().objects.all()
+        has_status = any(field.name == "status" for field in cls.live_model()._meta.fields)
+        return records.filter(status=Status.PUBLISHED) if has_status else records
+
     @property
-    def live(self) -> "RenderedBody":
+    def live(self) -> LoadedFromFile:
         return getattr(self, self.LIVE_FIELD)
 
     @property
@@ -632,7 +659,7 @@ class ProposedChange(models.Model):
     @classmethod
     def text_fingerprint(cls, record: models.Model) -> str:
         """Which text of the live record changes were started from (or are), as `based_on` stores it."""
-        source = cls.live_model().SOURCE_FIELD
+        source = cls.source_field()
         return fingerprint(
             {
                 name: normalize_source(getattr(record, name)) if name == source else getattr(record, name)
@@ -641,16 +668,26 @@ class ProposedChange(models.Model):
         )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        source = self.live_model().SOURCE_FIELD
-        setattr(self, source, normalize_source(getattr(self, source)))
+        source = self.source_field()
+        if source in self.REVISED_FIELDS:
+            setattr(self, source, normalize_source(getattr(self, source)))
         super().save(*args, **kwargs)
 
-    def as_live(self) -> "RenderedBody":
-        """The live record as it would be with these changes published, rendered but not saved (for the
-        preview)."""
-        record = self.live_model().objects.get(pk=self.live_id)
+    def applied_to(self, record: LoadedFromFile) -> LoadedFromFile:
+        """`record` (the live one) with these changes written over it, not saved."""
         for name in self.REVISED_FIELDS:
             setattr(record, name, getattr(self, name))
+        return record
+
+    def proposed_record(self) -> LoadedFromFile:
+        """A fresh copy of the live record as it would be with these changes published, not saved."""
+        return self.applied_to(self.live_model().objects.get(pk=self.live_id))
+
+    def as_live(self) -> "RenderedBody":
+        """The live page or answer as it would be with these changes published, rendered but not saved (for
+        the preview)."""
+        record = self.proposed_record()
+        assert isinstance(record, RenderedBody)
         record.render_stored_fields()
         return record
 
@@ -699,6 +736,7 @@ class SharedBlock(LoadedFromFile, RenderedBody):
 
     class Meta:
         ordering = ["slug"]
+        permissions = [("publish_sharedblock", "Can publish changes proposed to shared blocks")]
 
     def __str__(self) -> str:
         return f"{self.slug}: {self.title}"
@@ -823,6 +861,7 @@ class Disclaimer(LoadedFromFile):
 
     class Meta:
         ordering = ["slug"]
+        permissions = [("publish_disclaimer", "Can publish changes proposed to the disclaimer")]
 
     def __str__(self) -> str:
         return self.title
@@ -832,6 +871,73 @@ class Disclaimer(LoadedFromFile):
         # The disclaimer cites nothing: it must read the same on every page.
         self.body_html = render_body(self.body, known_keys=()).html
         super().save(*args, **kwargs)
+
+
+def proposed_field(model: type[models.Model], name: str) -> models.Field:
+    """`model`'s field `name` as proposed changes hold it: the same type, limits, validators and help, but
+    never unique (whether a value clashes with another record is checked when the changes are published)."""
+    field = model._meta.get_field(name)
+    _, _, args, kwargs = field.deconstruct()
+    kwargs.pop("unique", None)
+    return type(field)(*args, **kwargs)
+
+
+class DisclaimerRevision(ProposedChange):
+    LIVE_FIELD = "disclaimer"
+    REVISED_FIELDS = ("title", "body")
+
+    disclaimer = models.ForeignKey(Disclaimer, on_delete=models.CASCADE, related_name="revisions")
+    title = proposed_field(Disclaimer, "title")
+    body = proposed_field(Disclaimer, "body")
+
+    class Meta(ProposedChange.Meta):
+        verbose_name = "proposed change to the disclaimer"
+        verbose_name_plural = "proposed changes to the disclaimer"
+
+
+class GlossaryTermRevision(ProposedChange):
+    LIVE_FIELD = "glossary_term"
+    REVISED_FIELDS = ("term", "definition", "aliases")  # its slug is its anchor: links use it
+
+    glossary_term = models.ForeignKey(GlossaryTerm, on_delete=models.CASCADE, related_name="revisions")
+    term = proposed_field(GlossaryTerm, "term")
+    definition = proposed_field(GlossaryTerm, "definition")
+    aliases = proposed_field(GlossaryTerm, "aliases")
+
+    class Meta(ProposedChange.Meta):
+        verbose_name = "proposed change to a glossary term"
+        verbose_name_plural = "proposed changes to glossary terms"
+
+
+class ReferenceRevision(ProposedChange):
+    LIVE_FIELD = "reference"
+    REVISED_FIELDS = Reference.CONTENT_FIELDS  # all but its key, which bodies cite
+
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="revisions")
+    authors = proposed_field(Reference, "authors")
+    title = proposed_field(Reference, "title")
+    publisher = proposed_field(Reference, "publisher")
+    year = proposed_field(Reference, "year")
+    details = proposed_field(Reference, "details")
+    url = proposed_field(Reference, "url")
+    link_note = proposed_field(Reference, "link_note")
+
+    class Meta(ProposedChange.Meta):
+        verbose_name = "proposed change to a reference"
+        verbose_name_plural = "proposed changes to references"
+
+
+class SharedBlockRevision(ProposedChange):
+    LIVE_FIELD = "shared_block"
+    REVISED_FIELDS = ("title", "body")  # its slug is how pages name it
+
+    shared_block = models.ForeignKey(SharedBlock, on_delete=models.CASCADE, related_name="revisions")
+    title = proposed_field(SharedBlock, "title")
+    body = proposed_field(SharedBlock, "body")
+
+    class Meta(ProposedChange.Meta):
+        verbose_name = "proposed change to a shared block"
+        verbose_name_plural = "proposed changes to shared blocks"
 
 
 class Feedback(models.Model):

@@ -6,8 +6,8 @@ history), the bodies built from it are rendered again here. Which kinds hold suc
 registry.
 """
 
-from articles.models import GlossaryTerm, Reference, RenderedBody, SharedBlock
-from articles.registry import body_kinds, content_kinds
+from articles.models import GlossaryTerm, LoadedFromFile, Reference, RenderedBody, SharedBlock
+from articles.registry import body_kinds, content_kinds, kind_of
 from articles.rendering.bodies import BodyJob, render_stored_bodies
 from articles.rendering.renderer import normalize_source
 
@@ -73,3 +73,14 @@ def rerender_bodies(
         record.prepared_rendering = rendering
         record.save()
     return len(records)
+
+
+def rerender_after_changing(model: type[LoadedFromFile], keys: set[str]) -> int:
+    """Render again the bodies built from the records of `model` keyed `keys`, just saved or deleted (by an
+    admin form, or by publishing proposed changes). Their kind says which (`renders_into_bodies` in the
+    registry): every body for a glossary term (it links from all of them), the bodies that use them for shared
+    blocks, none for other kinds. Returns how many were rendered."""
+    renders_into = kind_of(model).renders_into_bodies
+    if not keys or renders_into is None:
+        return 0
+    return rerender_bodies(using_blocks=keys if renders_into == "users" else None)

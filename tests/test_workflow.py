@@ -45,6 +45,13 @@ def test_the_two_groups_exist_with_their_permissions() -> None:
     assert {"add_article", "change_article", "change_question"} <= editor_perms
     assert not {"publish_article", "publish_question", "add_clinicalreview"} & editor_perms
     assert {"publish_article", "publish_question", "add_clinicalreview"} <= reviewer_perms
+    # What readers see at once is changed in place only by a reviewer; Editors propose changes to it.
+    changed_in_place = {"change_disclaimer", "change_glossaryterm", "add_glossaryterm", "change_reference"}
+    assert not changed_in_place & editor_perms and changed_in_place <= reviewer_perms
+    proposals = {f"add_{kind}revision" for kind in ("disclaimer", "glossaryterm", "reference", "sharedblock")}
+    assert proposals <= editor_perms
+    published = {f"publish_{kind}" for kind in ("disclaimer", "glossaryterm", "reference", "sharedblock")}
+    assert not published & editor_perms and published <= reviewer_perms
 
 
 def test_an_editor_cannot_choose_published_in_the_form(editor: Client, draft: Article) -> None:

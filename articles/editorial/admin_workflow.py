@@ -85,7 +85,7 @@ def proposed_changes_links(live: models.Model, change_model: type[ProposedChange
 
     A live record is not edited in place (that would publish the edit): changes to it are proposed apart.
     """
-    if live.pk is None or live.status != Status.PUBLISHED:
+    if not change_model.is_live(live):
         return "Not live: edit it directly."
     pending = format_html_join(
         "",
@@ -112,7 +112,8 @@ class ProposedChangeAdmin(EditConflictAdmin, ProposalComparisonAdmin, MarkdownxM
     before publishing with the published text. The live record's own history records both.
     """
 
-    preview_url_name: str  # the staff preview of the live record with the changes
+    # The staff preview of the live record with the changes, for kinds that have one.
+    preview_url_name: str | None = None
     list_display = ["__str__", "change_note", "status", "proposed_by", "updated"]
     list_filter = ["status"]
     actions = ["submit_for_review", "publish"]
@@ -153,7 +154,7 @@ class ProposedChangeAdmin(EditConflictAdmin, ProposalComparisonAdmin, MarkdownxM
         initial = super().get_changeform_initial_data(request)
         model = self.model
         pk = request.GET.get(model.LIVE_FIELD, "")
-        record = model.live_model().objects.published().filter(pk=pk).first() if pk.isdigit() else None
+        record = model.live_records().filter(pk=pk).first() if pk.isdigit() else None
         if record is not None:
             initial.update({name: getattr(record, name) for name in model.REVISED_FIELDS})
             initial["started_from"] = model.text_fingerprint(record)
@@ -164,7 +165,9 @@ class ProposedChangeAdmin(EditConflictAdmin, ProposalComparisonAdmin, MarkdownxM
             obj.proposed_by = request.user
         super().save_model(request, obj, form, change)
 
-    def view_on_site(self, obj: ProposedChange) -> str:
+    def view_on_site(self, obj: ProposedChange) -> str | None:
+        if self.preview_url_name is None:
+            return None  # no "View on site" link
         return reverse(self.preview_url_name, kwargs={"pk": obj.pk})
 
     def has_publish_permission(self, request: HttpRequest) -> bool:

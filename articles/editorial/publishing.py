@@ -1,9 +1,10 @@
-"""Publishing changes proposed to a live page or FAQ answer (ProposedChange): the one place they reach it.
+"""Publishing changes proposed to a live record (ProposedChange): the one place they reach it.
 
 The live record is served as it is until then. Publishing is refused, with the reason, when its text changed
 since the changes were started (a file was loaded, other changes were published), or when the changes no
-longer pass its checks: either way nothing is written, and the proposed changes stay for an editor to bring
-up to date.
+longer pass its checks (articles.editorial.change_checks): either way nothing is written, and the proposed
+changes stay for an editor to bring up to date. What a save of the record changes elsewhere (pages that link a
+glossary term or show a shared block) follows, as after a save in the admin.
 """
 
 from datetime import date
@@ -13,15 +14,16 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from reversion.models import Version
 
-from articles.editorial.body_checks import live_body_problems
-from articles.models import ProposedChange, RenderedBody
+from articles.editorial.change_checks import change_problems
+from articles.models import LoadedFromFile, ProposedChange
+from articles.rerendering import rerender_after_changing
 
 
 class CannotPublish(Exception):
     """Why proposed changes were not published; the message is written for the reviewer."""
 
 
-def publish_changes(change: ProposedChange, *, user: AbstractBaseUser, today: date) -> RenderedBody:
+def publish_changes(change: ProposedChange, *, user: AbstractBaseUser, today: date) -> LoadedFromFile:
     # Inside another revision block, the two history entries made here would merge into one.
     assert not reversion.is_active(), "publish_changes makes its own history entries"
     with transaction.atomic():
@@ -32,14 +34,11 @@ def publish_changes(change: ProposedChange, *, user: AbstractBaseUser, today: da
                 "them would undo that change. Nothing was published. An editor can start new proposed "
                 "changes from the live text and copy these across."
             )
-        problems = live_body_problems(
-            getattr(change, live.SOURCE_FIELD), model=type(live), key=live.content_key
-        )
+        problems = change_problems(change, live)
         if problems:
             raise CannotPublish(f"{change}: {' '.join(problems)} Nothing was published.")
         keep_live_text_in_history(live, change.REVISED_FIELDS)
-        for name in change.REVISED_FIELDS:
-            setattr(live, name, getattr(change, name))
+        change.applied_to(live)
         if hasattr(live, "changes"):  # a page's public change log ("What changed")
             live.changes = [{"date": today.isoformat(), "summary": change.change_note}, *live.changes]
         with reversion.create_revision():
@@ -47,11 +46,12 @@ def publish_changes(change: ProposedChange, *, user: AbstractBaseUser, today: da
             author = change.proposed_by.get_username() if change.proposed_by else "a former user"
             reversion.set_comment(f"Published changes proposed by {author}: {change.change_note}")
             live.save()
+        rerender_after_changing(type(live), {live.content_key})
         change.delete()
     return live
 
 
-def keep_live_text_in_history(live: RenderedBody, fields: tuple[str, ...]) -> None:
+def keep_live_text_in_history(live: LoadedFromFile, fields: tuple[str, ...]) -> None:
     """Make sure the record's history holds the text about to be replaced (a record written straight into the
     database, not through a save, may have no history yet)."""
     latest = Version.objects.get_for_object(live).first()
