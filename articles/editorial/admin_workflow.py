@@ -23,7 +23,13 @@ from markdownx.admin import MarkdownxModelAdmin
 
 from articles.editorial.edit_conflicts import EditConflictAdmin
 from articles.editorial.publishing import CannotPublish, publish_changes
-from articles.models import ProposedChange, RevisionStatus, Status
+from articles.models import (
+    MISSING_REVIEW_DATES,
+    REVIEW_DATES_NEEDED_TO_PUBLISH,
+    ProposedChange,
+    RevisionStatus,
+    Status,
+)
 
 
 class PublishingAdmin:
@@ -59,8 +65,19 @@ class PublishingAdmin:
 
     @admin.action(description="Publish selected", permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        changed = move_to(queryset.exclude(status=Status.PUBLISHED), Status.PUBLISHED, request, "Published")
+        unpublished = queryset.exclude(status=Status.PUBLISHED)
+        refuse_without_review_dates(self, request, unpublished)
+        changed = move_to(unpublished.exclude(MISSING_REVIEW_DATES), Status.PUBLISHED, request, "Published")
         self.message_user(request, f"{changed} published.", messages.SUCCESS)
+
+
+def refuse_without_review_dates(model_admin: Any, request: HttpRequest, queryset: QuerySet) -> None:
+    """Say which of the records about to be published are not, for want of review dates (a draft may have
+    none; see ReviewedWhenPublished)."""
+    for record in queryset.filter(MISSING_REVIEW_DATES):
+        model_admin.message_user(
+            request, f"“{record}” was not published. {REVIEW_DATES_NEEDED_TO_PUBLISH}", messages.ERROR
+        )
 
 
 def move_to(queryset: QuerySet, status: str, request: HttpRequest, comment: str) -> int:
