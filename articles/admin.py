@@ -9,6 +9,7 @@ from reversion.admin import VersionAdmin
 from articles.change_log import change_log_html
 from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
 from articles.editorial.edit_conflicts import EditConflictAdmin
+from articles.editorial.own_drafts import OwnDraftsAdmin, OwnProposedChangesAdmin
 from articles.forms import ArticleForm, DecisionOptionForm, PageRevisionForm, SharedBlockForm
 from articles.models import (
     Article,
@@ -33,7 +34,7 @@ class ClinicalReviewInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
+class ArticleAdmin(EditConflictAdmin, OwnDraftsAdmin, PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
     publish_permission = "articles.publish_article"
     form = ArticleForm
     inlines = [ClinicalReviewInline]
@@ -52,6 +53,7 @@ class ArticleAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxMo
     ordering = ["order", "title"]
     readonly_fields = [
         "source_path",
+        "created_by",
         "updated",
         "created",
         *READABILITY_FIELDS,
@@ -66,7 +68,7 @@ class ArticleAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxMo
         ("Review", {"fields": ["last_reviewed", "next_review_due", "prices_checked", "changes"]}),
         ("Text", {"fields": ["body"]}),
         ("Reading level (measured on save)", {"fields": READABILITY_FIELDS}),
-        ("Record", {"fields": ["source_path", "created", "updated"], "classes": ["collapse"]}),
+        ("Record", {"fields": ["source_path", "created_by", "created", "updated"], "classes": ["collapse"]}),
     ]
 
     def get_fieldsets(self, request: HttpRequest, obj: Article | None = None) -> list:
@@ -246,6 +248,6 @@ class FeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(PageRevision)
-class PageRevisionAdmin(ProposedChangeAdmin):
+class PageRevisionAdmin(OwnProposedChangesAdmin, ProposedChangeAdmin):
     form = PageRevisionForm
     preview_url_name = "articles:revision_preview"

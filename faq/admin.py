@@ -7,6 +7,7 @@ from reversion.admin import VersionAdmin
 from articles.admin import READABILITY_FIELDS
 from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
 from articles.editorial.edit_conflicts import EditConflictAdmin
+from articles.editorial.own_drafts import OwnDraftsAdmin, OwnProposedChangesAdmin
 from articles.forms import CitingBodyForm, ProposedChangeForm
 from faq.models import AnswerRevision, Category, Question
 
@@ -24,13 +25,20 @@ class CategoryAdmin(EditConflictAdmin, VersionAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
+class QuestionAdmin(EditConflictAdmin, OwnDraftsAdmin, PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
     publish_permission = "faq.publish_question"
     form = CitingBodyForm  # the admin sets its model to Question
     list_display = ["question", "category", "status", "order", "reading_grade", "next_review_due", "updated"]
     list_filter = ["status", "category"]
     search_fields = ["question", "answer"]
-    readonly_fields = ["source_path", "created", "updated", *READABILITY_FIELDS, "proposed_changes"]
+    readonly_fields = [
+        "source_path",
+        "created_by",
+        "created",
+        "updated",
+        *READABILITY_FIELDS,
+        "proposed_changes",
+    ]
     fields = [
         "question",
         "slug",
@@ -45,6 +53,7 @@ class QuestionAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxM
         "smog_index",
         "care_card_grade",
         "source_path",
+        "created_by",
         "created",
         "updated",
     ]
@@ -66,6 +75,6 @@ class QuestionAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxM
 
 
 @admin.register(AnswerRevision)
-class AnswerRevisionAdmin(ProposedChangeAdmin):
+class AnswerRevisionAdmin(OwnProposedChangesAdmin, ProposedChangeAdmin):
     form = AnswerRevisionForm
     preview_url_name = "faq:revision_preview"
