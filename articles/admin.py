@@ -8,9 +8,11 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from markdownx.admin import MarkdownxModelAdmin
 
+from articles.change_log import change_log_html
 from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
 from articles.editorial.edit_conflicts import EditConflictAdmin, EditConflictInline
 from articles.editorial.history import HistoryVersionAdmin
+from articles.editorial.own_drafts import OwnDraftsAdmin
 from articles.forms import (
     ArticleForm,
     DecisionOptionForm,
@@ -80,7 +82,9 @@ class ClinicalReviewInline(EditConflictInline, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditConflictAdmin, PublishingAdmin, HistoryVersionAdmin, MarkdownxModelAdmin):
+class ArticleAdmin(
+    EditConflictAdmin, OwnDraftsAdmin, PublishingAdmin, HistoryVersionAdmin, MarkdownxModelAdmin
+):
     publish_permission = "articles.publish_article"
     form = ArticleForm
     inlines = [ClinicalReviewInline]
@@ -97,7 +101,15 @@ class ArticleAdmin(EditConflictAdmin, PublishingAdmin, HistoryVersionAdmin, Mark
     list_filter = ["status"]
     search_fields = ["title", "summary", "body"]
     ordering = ["order", "title"]
-    readonly_fields = ["source_path", "updated", "created", *READABILITY_FIELDS, "proposed_changes"]
+    readonly_fields = [
+        "source_path",
+        "created_by",
+        "updated",
+        "created",
+        *READABILITY_FIELDS,
+        "proposed_changes",
+        "change_log",
+    ]
     fieldsets = [
         (
             None,
@@ -106,8 +118,22 @@ class ArticleAdmin(EditConflictAdmin, PublishingAdmin, HistoryVersionAdmin, Mark
         ("Review", {"fields": ["last_reviewed", "next_review_due", "prices_checked", "changes"]}),
         ("Text", {"fields": ["body"]}),
         ("Reading level (measured on save)", {"fields": READABILITY_FIELDS}),
-        ("Record", {"fields": ["source_path", "created", "updated"], "classes": ["collapse"]}),
+        ("Record", {"fields": ["source_path", "created_by", "created", "updated"], "classes": ["collapse"]}),
     ]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Article | None = None) -> list:
+        """Read-only (an Editor looking at a published page), the change log shows as a list, not as JSON."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": ["change_log" if f == "changes" else f for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Changes")
+    def change_log(self, obj: Article) -> str:
+        return change_log_html(obj.changes)
 
     def view_on_site(self, obj: Article) -> str:
         # "View on site" shows the page as it will look, whatever its status.

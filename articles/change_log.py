@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 MAX_SUMMARY_LENGTH = 200
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -13,6 +15,18 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def newest_first(changes: list[dict[str, str]]) -> bool:
     return [c["date"] for c in changes] == sorted((c["date"] for c in changes), reverse=True)
+
+
+def entry_problem(day: Any, summary: Any) -> str | None:
+    """What is wrong with one entry's date or summary, or None: the rule for a stored or file entry and for a
+    line typed in the admin alike."""
+    if not isinstance(day, str) or strict_iso_date(day) is None:
+        return f"'date' must be a real date written YYYY-MM-DD, not {day!r}"
+    if not isinstance(summary, str) or not summary.strip():
+        return "'summary' must say what changed"
+    if len(summary) > MAX_SUMMARY_LENGTH:
+        return f"'summary' is {len(summary)} characters long; the limit is {MAX_SUMMARY_LENGTH}"
+    return None
 
 
 def validate_change_log(value: Any) -> None:
@@ -23,18 +37,9 @@ def validate_change_log(value: Any) -> None:
     for number, item in enumerate(value, start=1):
         if not isinstance(item, dict) or set(item) != {"date", "summary"}:
             raise ValidationError(f"entry {number} must have exactly the keys 'date' and 'summary'")
-        day, summary = item["date"], item["summary"]
-        if not isinstance(day, str) or strict_iso_date(day) is None:
-            raise ValidationError(
-                f"entry {number}: 'date' must be a real date written YYYY-MM-DD, not {day!r}"
-            )
-        if not isinstance(summary, str) or not summary.strip():
-            raise ValidationError(f"entry {number}: 'summary' must say what changed")
-        if len(summary) > MAX_SUMMARY_LENGTH:
-            raise ValidationError(
-                f"entry {number}: 'summary' is {len(summary)} characters long; "
-                f"the limit is {MAX_SUMMARY_LENGTH}"
-            )
+        problem = entry_problem(item["date"], item["summary"])
+        if problem:
+            raise ValidationError(f"entry {number}: {problem}")
     if not newest_first(value):
         raise ValidationError("entries must be newest first")
 
@@ -55,6 +60,8 @@ def format_change_log(changes: list[dict[str, str]]) -> str:
 
 
 def parse_change_log(text: str) -> list[dict[str, str]]:
+    """The change log from the admin's text, one `YYYY-MM-DD: what changed` a line (blank lines skipped);
+    a problem names its line. format_change_log gives the text back."""
     changes = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -69,7 +76,11 @@ def parse_change_log(text: str) -> list[dict[str, str]]:
             raise forms.ValidationError(
                 f"Line {number}: after the date and colon, say in one line what changed."
             )
-        changes.append({"date": parsed.isoformat(), "summary": " ".join(summary.split())})
+        change = {"date": parsed.isoformat(), "summary": " ".join(summary.split())}
+        problem = entry_problem(change["date"], change["summary"])
+        if problem:
+            raise forms.ValidationError(f"Line {number}: {problem}.")
+        changes.append(change)
     if not changes:
         raise forms.ValidationError(
             "Add at least one line, for example: 2026-11-26: First version of this page."
@@ -77,6 +88,21 @@ def parse_change_log(text: str) -> list[dict[str, str]]:
     if not newest_first(changes):
         raise forms.ValidationError("Put the newest change first.")
     return changes
+
+
+def change_log_html(changes: list[dict[str, str]]) -> SafeString:
+    """The change log as readers see it, newest first: a list of dated lines (for a read-only admin form)."""
+    if not changes:
+        return format_html("<p>{}</p>", "No changes recorded yet.")
+    newest = sorted(changes, key=lambda change: str(change.get("date")), reverse=True)
+    return format_html(
+        '<ul class="change-log-list">{}</ul>',
+        format_html_join(
+            "",
+            '<li><time datetime="{0}">{0}</time>: {1}</li>',
+            ((change.get("date"), change.get("summary")) for change in newest),
+        ),
+    )
 
 
 class ChangeLogField(forms.CharField):

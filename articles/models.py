@@ -255,6 +255,52 @@ class Reviewed(models.Model):
             raise ValidationError({"next_review_due": "must be after 'last_reviewed'"})
 
 
+REVIEW_DATES_NEEDED_TO_PUBLISH = "Add 'Last reviewed' and 'Next review due' before publishing."
+# Records without both review dates yet (only a draft, or one in review, may be so).
+MISSING_REVIEW_DATES = models.Q(last_reviewed__isnull=True) | models.Q(next_review_due__isnull=True)
+
+
+class ReviewedWhenPublished(Reviewed):
+    """Reviewed content with a status (pages, FAQ answers): a draft, or one in review, may have no review
+    dates yet, since nobody has reviewed it; it is published only with both. The subclass has `status`.
+
+    The rule holds by every route: the admin form and the loader (clean()), the list action, and the
+    database (the constraint), for any other code."""
+
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="Date of the last whole review. Needed to publish."
+    )
+    next_review_due = models.DateField(null=True, blank=True, help_text="Needed to publish.")
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=MISSING_REVIEW_DATES | models.Q(next_review_due__gt=models.F("last_reviewed")),
+                name="%(class)s_next_review_after_last",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=Status.PUBLISHED) | ~MISSING_REVIEW_DATES,
+                name="%(class)s_published_has_review_dates",
+            ),
+        ]
+
+    @property
+    def review_dates_missing(self) -> bool:
+        return self.last_reviewed is None or self.next_review_due is None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.status == Status.PUBLISHED and self.review_dates_missing:  # type: ignore[attr-defined]
+            missing = [name for name in ("last_reviewed", "next_review_due") if getattr(self, name) is None]
+            error = ValidationError(
+                REVIEW_DATES_NEEDED_TO_PUBLISH,
+                code="review_dates_missing",
+                params={"missing": ", ".join(map(repr, missing))},  # for the loader's wording
+            )
+            raise ValidationError({"status": error})
+
+
 @dataclass(frozen=True)
 class ReviewDates:
     last_reviewed: date
@@ -263,8 +309,10 @@ class ReviewDates:
 
 def oldest_review(records: models.QuerySet) -> ReviewDates | None:
     """The review dates a page made of many records shows: its least recently reviewed record's, and the
-    soonest review due among them (None when there are no records)."""
-    dates = records.aggregate(last=models.Min("last_reviewed"), due=models.Min("next_review_due"))
+    soonest review due among them (None when there are no records). Drafts without dates yet (in a staff
+    preview) do not count."""
+    dated = records.exclude(MISSING_REVIEW_DATES)
+    dates = dated.aggregate(last=models.Min("last_reviewed"), due=models.Min("next_review_due"))
     return ReviewDates(dates["last"], dates["due"]) if dates["last"] else None
 
 
@@ -454,7 +502,25 @@ class ArticleQuerySet(SearchableQuerySet["Article"]):
         return self.exclude(slug__in=NOT_TOPICS)
 
 
-class Article(OnSite, LoadedFromFile, RenderedBody, Reviewed):
+class CreatedInAdmin(models.Model):
+    """Who added the record in the admin: an Editor may delete their own drafts
+    (articles.editorial.own_drafts). Empty for a record loaded from a file, which the file keeps."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+        help_text="Who added it in the admin; empty for a record loaded from a file.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Article(OnSite, LoadedFromFile, RenderedBody, ReviewedWhenPublished, CreatedInAdmin):
     CONTENT_FIELDS = (
         "title",
         "summary",
@@ -502,7 +568,7 @@ class Article(OnSite, LoadedFromFile, RenderedBody, Reviewed):
 
     objects = ArticleQuerySet.as_manager()
 
-    class Meta(Reviewed.Meta):
+    class Meta(ReviewedWhenPublished.Meta):
         ordering = ["order", "title"]
         permissions = [("publish_article", "Can publish articles and record clinical reviews")]
 

@@ -7,6 +7,7 @@ from articles.admin import READABILITY_FIELDS
 from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
 from articles.editorial.edit_conflicts import EditConflictAdmin
 from articles.editorial.history import HistoryVersionAdmin
+from articles.editorial.own_drafts import OwnDraftsAdmin
 from articles.forms import CitingBodyForm, ProposedChangeForm
 from faq.models import AnswerRevision, Category, Question
 
@@ -24,13 +25,22 @@ class CategoryAdmin(EditConflictAdmin, HistoryVersionAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(EditConflictAdmin, PublishingAdmin, HistoryVersionAdmin, MarkdownxModelAdmin):
+class QuestionAdmin(
+    EditConflictAdmin, OwnDraftsAdmin, PublishingAdmin, HistoryVersionAdmin, MarkdownxModelAdmin
+):
     publish_permission = "faq.publish_question"
     form = CitingBodyForm  # the admin sets its model to Question
     list_display = ["question", "category", "status", "order", "reading_grade", "next_review_due", "updated"]
     list_filter = ["status", "category"]
     search_fields = ["question", "answer"]
-    readonly_fields = ["source_path", "created", "updated", *READABILITY_FIELDS, "proposed_changes"]
+    readonly_fields = [
+        "source_path",
+        "created_by",
+        "created",
+        "updated",
+        *READABILITY_FIELDS,
+        "proposed_changes",
+    ]
     fields = [
         "question",
         "slug",
@@ -45,6 +55,7 @@ class QuestionAdmin(EditConflictAdmin, PublishingAdmin, HistoryVersionAdmin, Mar
         "smog_index",
         "care_card_grade",
         "source_path",
+        "created_by",
         "created",
         "updated",
     ]

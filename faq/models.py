@@ -9,11 +9,12 @@ from markdownx.models import MarkdownxField
 from articles.models import (
     BODY_HELP,
     ORDER_VALIDATORS,
+    CreatedInAdmin,
     LoadedFromFile,
     OnSite,
     ProposedChange,
     RenderedBody,
-    Reviewed,
+    ReviewedWhenPublished,
     Status,
     validate_content_slug,
 )
@@ -41,7 +42,7 @@ class QuestionQuerySet(SearchableQuerySet["Question"]):
         return self.filter(status=Status.PUBLISHED)
 
 
-class Question(OnSite, LoadedFromFile, RenderedBody, Reviewed):
+class Question(OnSite, LoadedFromFile, RenderedBody, ReviewedWhenPublished, CreatedInAdmin):
     SOURCE_FIELD = "answer"
     HTML_FIELD = "answer_html"
     TITLE_FIELD = "question"
@@ -68,7 +69,7 @@ class Question(OnSite, LoadedFromFile, RenderedBody, Reviewed):
 
     objects = QuestionQuerySet.as_manager()
 
-    class Meta(Reviewed.Meta):
+    class Meta(ReviewedWhenPublished.Meta):
         ordering = ["category__order", "order", "question"]
         permissions = [("publish_question", "Can publish FAQ answers")]
 

@@ -28,6 +28,23 @@ _MESSAGES = {
     "invalid_choice": "must be one of %(choices)s, not %(value)r",
 }
 _DIGITS = re.compile(r"\d+")
+# Model rules whose message names the admin's labels, in a file's words (a whole sentence, with the error's
+# params).
+_FILE_WORDING = {
+    "review_dates_missing": "missing required key(s) %(missing)s: a published record needs both review dates "
+    "(only a draft, or one in review, may leave them out)",
+}
+
+
+def file_problems(name: str, errors: list[ValidationError]) -> list[str]:
+    """The problems a model's validation found in field `name`, each as check_values reports it."""
+    problems = []
+    for error in errors:
+        if error.code in _FILE_WORDING:
+            problems.append(_FILE_WORDING[error.code] % (error.params or {}))
+        else:
+            problems += [m if name == NON_FIELD_ERRORS else about(name, m) for m in error.messages]
+    return problems
 
 
 class IsoDateField(forms.DateField):
@@ -164,11 +181,8 @@ def check_values(
             validate_constraints=False,  # the database would be asked; clean() says the same in words
         )
     except ValidationError as error:
-        problems += [
-            message if name == NON_FIELD_ERRORS else about(name, message)
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
+        for name, errors in error.error_dict.items():
+            problems += file_problems(name, errors)
     if problems:
         return {}, problems
     values = {name: getattr(record, name) for name in fields}

@@ -22,9 +22,16 @@ from django.utils.html import format_html, format_html_join
 from markdownx.admin import MarkdownxModelAdmin
 
 from articles.editorial.edit_conflicts import EditConflictAdmin
+from articles.editorial.own_drafts import OwnProposedChangesAdmin
 from articles.editorial.proposal_comparison import ProposalComparisonAdmin
 from articles.editorial.publishing import CannotPublish, publish_changes
-from articles.models import ProposedChange, RevisionStatus, Status
+from articles.models import (
+    MISSING_REVIEW_DATES,
+    REVIEW_DATES_NEEDED_TO_PUBLISH,
+    ProposedChange,
+    RevisionStatus,
+    Status,
+)
 
 
 class PublishingAdmin:
@@ -60,8 +67,19 @@ class PublishingAdmin:
 
     @admin.action(description="Publish selected", permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        changed = move_to(queryset.exclude(status=Status.PUBLISHED), Status.PUBLISHED, request, "Published")
+        unpublished = queryset.exclude(status=Status.PUBLISHED)
+        refuse_without_review_dates(self, request, unpublished)
+        changed = move_to(unpublished.exclude(MISSING_REVIEW_DATES), Status.PUBLISHED, request, "Published")
         self.message_user(request, f"{changed} published.", messages.SUCCESS)
+
+
+def refuse_without_review_dates(model_admin: Any, request: HttpRequest, queryset: QuerySet) -> None:
+    """Say which of the records about to be published are not, for want of review dates (a draft may have
+    none; see ReviewedWhenPublished)."""
+    for record in queryset.filter(MISSING_REVIEW_DATES):
+        model_admin.message_user(
+            request, f"“{record}” was not published. {REVIEW_DATES_NEEDED_TO_PUBLISH}", messages.ERROR
+        )
 
 
 def move_to(queryset: QuerySet, status: str, request: HttpRequest, comment: str) -> int:
@@ -105,7 +123,9 @@ def proposed_changes_links(live: models.Model, change_model: type[ProposedChange
     )
 
 
-class ProposedChangeAdmin(EditConflictAdmin, ProposalComparisonAdmin, MarkdownxModelAdmin):
+class ProposedChangeAdmin(
+    OwnProposedChangesAdmin, EditConflictAdmin, ProposalComparisonAdmin, MarkdownxModelAdmin
+):
     """Changes proposed to live records. Editors write and submit them; a clinical reviewer publishes them.
 
     Not a VersionAdmin: its views would wrap publishing in one history entry, merging the live text kept

@@ -51,6 +51,11 @@ EDITOR_PERMISSIONS = [
     # What readers said about the pages: editors read it, and delete it (e.g. personal details left in it).
     ("articles", "view_feedback"),
     ("articles", "delete_feedback"),
+    # Deleting pages and FAQ answers: the admin allows it only for a draft the user added themselves and never
+    # submitted (articles.editorial.own_drafts); a record from a content file, or one a reviewer has seen,
+    # stays. Reviewers get the same, through this list.
+    ("articles", "delete_article"),
+    ("faq", "delete_question"),
 ]
 # Reviewers do everything editors do, and approve: publish, and record a clinical review with its date.
 CLINICAL_REVIEWER_PERMISSIONS = [

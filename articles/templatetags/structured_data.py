@@ -26,7 +26,8 @@ def medical_web_page(context: template.Context, article: Article) -> SafeString:
         "name": article.title,
         "description": article.summary,
         "url": request.build_absolute_uri(article.get_absolute_url()),
-        "lastReviewed": article.last_reviewed.isoformat(),
+        # A draft in a staff preview may have no review date yet.
+        **({"lastReviewed": article.last_reviewed.isoformat()} if article.last_reviewed else {}),
         "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         "inLanguage": "en-US",
     }
