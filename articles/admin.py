@@ -3,10 +3,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.text import Truncator
-from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 
 from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
+from articles.editorial.body_editor import BodyEditorAdmin
 from articles.editorial.edit_conflicts import EditConflictAdmin
 from articles.forms import ArticleForm, DecisionOptionForm, PageRevisionForm, SharedBlockForm
 from articles.models import (
@@ -32,7 +32,7 @@ class ClinicalReviewInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
+class ArticleAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, BodyEditorAdmin):
     publish_permission = "articles.publish_article"
     form = ArticleForm
     inlines = [ClinicalReviewInline]
@@ -49,14 +49,21 @@ class ArticleAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxMo
     list_filter = ["status"]
     search_fields = ["title", "summary", "body"]
     ordering = ["order", "title"]
-    readonly_fields = ["source_path", "updated", "created", *READABILITY_FIELDS, "proposed_changes"]
+    readonly_fields = [
+        "source_path",
+        "updated",
+        "created",
+        *READABILITY_FIELDS,
+        "proposed_changes",
+        "writing_aids",
+    ]
     fieldsets = [
         (
             None,
             {"fields": ["title", "slug", "summary", "main_message", "status", "order", "proposed_changes"]},
         ),
         ("Review", {"fields": ["last_reviewed", "next_review_due", "prices_checked", "changes"]}),
-        ("Text", {"fields": ["body"]}),
+        ("Text", {"fields": ["body", "writing_aids"]}),
         ("Reading level (measured on save)", {"fields": READABILITY_FIELDS}),
         ("Record", {"fields": ["source_path", "created", "updated"], "classes": ["collapse"]}),
     ]
@@ -162,7 +169,7 @@ def pages_using(block: SharedBlock) -> list[str]:
 
 
 @admin.register(SharedBlock)
-class SharedBlockAdmin(EditConflictAdmin, VersionAdmin, MarkdownxModelAdmin):
+class SharedBlockAdmin(EditConflictAdmin, VersionAdmin, BodyEditorAdmin):
     """Blocks written once and shown on many pages. Saving one renders the pages that use it again; one in
     use cannot be deleted (the pages would silently lose it, an emergency card perhaps)."""
 
@@ -171,8 +178,17 @@ class SharedBlockAdmin(EditConflictAdmin, VersionAdmin, MarkdownxModelAdmin):
     actions = None
     list_display = ["slug", "title", "care_card_grade", "updated"]
     search_fields = ["slug", "title", "body"]
-    readonly_fields = ["used_on", "source_path", "updated", *READABILITY_FIELDS]
-    fields = ["slug", "title", "body", "used_on", *READABILITY_FIELDS, "source_path", "updated"]
+    readonly_fields = ["used_on", "source_path", "updated", *READABILITY_FIELDS, "writing_aids"]
+    fields = [
+        "slug",
+        "title",
+        "body",
+        "writing_aids",
+        "used_on",
+        *READABILITY_FIELDS,
+        "source_path",
+        "updated",
+    ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: SharedBlock | None = None) -> list[str]:
         # The slug is how pages name the block, and its file name in content/.
@@ -191,7 +207,7 @@ class SharedBlockAdmin(EditConflictAdmin, VersionAdmin, MarkdownxModelAdmin):
 
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(EditConflictAdmin, VersionAdmin, MarkdownxModelAdmin):
+class DisclaimerAdmin(EditConflictAdmin, VersionAdmin, BodyEditorAdmin):
     list_display = ["title", "updated"]
     readonly_fields = ["source_path", "updated"]
     fields = ["title", "body", "source_path", "updated"]

@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
-from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 
 from articles.admin import READABILITY_FIELDS
 from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
+from articles.editorial.body_editor import BodyEditorAdmin
 from articles.editorial.edit_conflicts import EditConflictAdmin
 from articles.forms import CitingBodyForm, ProposedChangeForm
 from faq.models import AnswerRevision, Category, Question
@@ -24,13 +24,20 @@ class CategoryAdmin(EditConflictAdmin, VersionAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxModelAdmin):
+class QuestionAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, BodyEditorAdmin):
     publish_permission = "faq.publish_question"
     form = CitingBodyForm  # the admin sets its model to Question
     list_display = ["question", "category", "status", "order", "reading_grade", "next_review_due", "updated"]
     list_filter = ["status", "category"]
     search_fields = ["question", "answer"]
-    readonly_fields = ["source_path", "created", "updated", *READABILITY_FIELDS, "proposed_changes"]
+    readonly_fields = [
+        "source_path",
+        "created",
+        "updated",
+        *READABILITY_FIELDS,
+        "proposed_changes",
+        "writing_aids",
+    ]
     fields = [
         "question",
         "slug",
@@ -41,6 +48,7 @@ class QuestionAdmin(EditConflictAdmin, PublishingAdmin, VersionAdmin, MarkdownxM
         "last_reviewed",
         "next_review_due",
         "answer",
+        "writing_aids",
         "reading_grade",
         "smog_index",
         "care_card_grade",

@@ -19,8 +19,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from markdownx.admin import MarkdownxModelAdmin
 
+from articles.editorial.body_editor import BodyEditorAdmin
 from articles.editorial.edit_conflicts import EditConflictAdmin
 from articles.editorial.publishing import CannotPublish, publish_changes
 from articles.models import ProposedChange, RevisionStatus, Status
@@ -104,7 +104,7 @@ def proposed_changes_links(live: models.Model, change_model: type[ProposedChange
     )
 
 
-class ProposedChangeAdmin(EditConflictAdmin, MarkdownxModelAdmin):
+class ProposedChangeAdmin(EditConflictAdmin, BodyEditorAdmin):
     """Changes proposed to live records. Editors write and submit them; a clinical reviewer publishes them.
 
     Not a VersionAdmin: its views would wrap publishing in one history entry, merging the live text kept
@@ -131,11 +131,11 @@ class ProposedChangeAdmin(EditConflictAdmin, MarkdownxModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj: ProposedChange | None = None) -> list[str]:
         model = self.model
-        fields = [model.LIVE_FIELD, *model.REVISED_FIELDS, "change_note", "status"]
+        fields = [model.LIVE_FIELD, *model.REVISED_FIELDS, "writing_aids", "change_note", "status"]
         return [*fields, "proposed_by", "updated"] if obj else [*fields, "started_from"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: ProposedChange | None = None) -> list[str]:
-        return [self.model.LIVE_FIELD, "proposed_by", "updated"] if obj else []
+        return [self.model.LIVE_FIELD, "proposed_by", "updated", "writing_aids"] if obj else ["writing_aids"]
 
     def get_form(self, request: HttpRequest, obj: ProposedChange | None = None, **kwargs: Any) -> type:
         form = super().get_form(request, obj, **kwargs)
