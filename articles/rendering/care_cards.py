@@ -82,7 +82,8 @@ def opening_line_problem(line: str) -> str | None:
         known = ", ".join(BLOCK_KINDS)
         return f"care card level {kind!r} is not one of {known}"
     quoted = _QUOTED_HEADING.match(rest)
-    heading = quoted["heading"] if quoted else rest.strip(_QUOTES + " ")
+    # The heading as meant: without the quotes around it, or straight ones inside (which would cut it short).
+    heading = quoted["heading"] if quoted else rest.strip(_QUOTES + " ").replace('"', "")
     if kind == INSET:
         return f"inset text has no heading: write !!! {INSET} alone on its line" if rest else None
     if not heading:
@@ -115,10 +116,10 @@ def card_body_problems(lines: list[str], opening: int) -> list[tuple[int, str]]:
             previous_blank = True
             continue
         indent = line[: len(line) - len(line.lstrip())]
-        if "\t" in indent:
+        if indent.startswith(BODY_INDENT) and "\t" not in indent:
+            pass  # the card's text
+        elif "\t" in indent:
             problems.append((index + 1, "indent the care card's text with 4 spaces, not a tab"))
-        elif len(indent) >= len(BODY_INDENT):
-            pass
         elif indent:
             problems.append(
                 (
