@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
-from markdownx.admin import MarkdownxModelAdmin
 
 from articles.change_log import change_log_html
 from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
+from articles.editorial.body_editor import BodyEditorAdmin
 from articles.editorial.edit_conflicts import EditConflictAdmin, EditConflictInline
 from articles.editorial.history import HistoryVersionAdmin
 from articles.editorial.own_drafts import OwnDraftsAdmin
@@ -82,9 +82,7 @@ class ClinicalReviewInline(EditConflictInline, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(
-    EditConflictAdmin, OwnDraftsAdmin, PublishingAdmin, HistoryVersionAdmin, MarkdownxModelAdmin
-):
+class ArticleAdmin(EditConflictAdmin, OwnDraftsAdmin, PublishingAdmin, HistoryVersionAdmin, BodyEditorAdmin):
     publish_permission = "articles.publish_article"
     form = ArticleForm
     inlines = [ClinicalReviewInline]
@@ -109,6 +107,7 @@ class ArticleAdmin(
         *READABILITY_FIELDS,
         "proposed_changes",
         "change_log",
+        "writing_aids",
     ]
     fieldsets = [
         (
@@ -116,7 +115,7 @@ class ArticleAdmin(
             {"fields": ["title", "slug", "summary", "main_message", "status", "order", "proposed_changes"]},
         ),
         ("Review", {"fields": ["last_reviewed", "next_review_due", "prices_checked", "changes"]}),
-        ("Text", {"fields": ["body"]}),
+        ("Text", {"fields": ["body", "writing_aids"]}),
         ("Reading level (measured on save)", {"fields": READABILITY_FIELDS}),
         ("Record", {"fields": ["source_path", "created_by", "created", "updated"], "classes": ["collapse"]}),
     ]
@@ -243,7 +242,7 @@ def pages_using(block: SharedBlock) -> list[str]:
 
 @admin.register(SharedBlock)
 class SharedBlockAdmin(
-    RendersIntoBodiesAdmin, ProposesChangesAdmin, EditConflictAdmin, HistoryVersionAdmin, MarkdownxModelAdmin
+    RendersIntoBodiesAdmin, ProposesChangesAdmin, EditConflictAdmin, HistoryVersionAdmin, BodyEditorAdmin
 ):
     """Blocks written once and shown on many pages. Saving one renders the pages that use it again; one in
     use cannot be deleted (the pages would silently lose it, an emergency card perhaps). Clinical reviewers
@@ -255,12 +254,20 @@ class SharedBlockAdmin(
     actions = None
     list_display = ["slug", "title", "care_card_grade", "updated"]
     search_fields = ["slug", "title", "body"]
-    readonly_fields = ["used_on", "source_path", "updated", "proposed_changes", *READABILITY_FIELDS]
+    readonly_fields = [
+        "used_on",
+        "source_path",
+        "updated",
+        "proposed_changes",
+        *READABILITY_FIELDS,
+        "writing_aids",
+    ]
     fields = [
         "slug",
         "proposed_changes",
         "title",
         "body",
+        "writing_aids",
         "used_on",
         *READABILITY_FIELDS,
         "source_path",
@@ -280,7 +287,7 @@ class SharedBlockAdmin(
 
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(ProposesChangesAdmin, EditConflictAdmin, HistoryVersionAdmin, MarkdownxModelAdmin):
+class DisclaimerAdmin(ProposesChangesAdmin, EditConflictAdmin, HistoryVersionAdmin, BodyEditorAdmin):
     """The disclaimer on every page. Clinical reviewers change it; Editors propose changes to it."""
 
     change_model = DisclaimerRevision

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
-from markdownx.admin import MarkdownxModelAdmin
 
 from articles.admin import READABILITY_FIELDS
 from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
+from articles.editorial.body_editor import BodyEditorAdmin
 from articles.editorial.edit_conflicts import EditConflictAdmin
 from articles.editorial.history import HistoryVersionAdmin
 from articles.editorial.own_drafts import OwnDraftsAdmin
@@ -25,9 +25,7 @@ class CategoryAdmin(EditConflictAdmin, HistoryVersionAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(
-    EditConflictAdmin, OwnDraftsAdmin, PublishingAdmin, HistoryVersionAdmin, MarkdownxModelAdmin
-):
+class QuestionAdmin(EditConflictAdmin, OwnDraftsAdmin, PublishingAdmin, HistoryVersionAdmin, BodyEditorAdmin):
     publish_permission = "faq.publish_question"
     form = CitingBodyForm  # the admin sets its model to Question
     list_display = ["question", "category", "status", "order", "reading_grade", "next_review_due", "updated"]
@@ -40,6 +38,7 @@ class QuestionAdmin(
         "updated",
         *READABILITY_FIELDS,
         "proposed_changes",
+        "writing_aids",
     ]
     fields = [
         "question",
@@ -51,6 +50,7 @@ class QuestionAdmin(
         "last_reviewed",
         "next_review_due",
         "answer",
+        "writing_aids",
         "reading_grade",
         "smog_index",
         "care_card_grade",

@@ -19,8 +19,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from markdownx.admin import MarkdownxModelAdmin
 
+from articles.editorial.body_editor import BodyEditorAdmin
 from articles.editorial.edit_conflicts import EditConflictAdmin
 from articles.editorial.own_drafts import OwnProposedChangesAdmin
 from articles.editorial.proposal_comparison import ProposalComparisonAdmin
@@ -124,7 +124,7 @@ def proposed_changes_links(live: models.Model, change_model: type[ProposedChange
 
 
 class ProposedChangeAdmin(
-    OwnProposedChangesAdmin, EditConflictAdmin, ProposalComparisonAdmin, MarkdownxModelAdmin
+    OwnProposedChangesAdmin, EditConflictAdmin, ProposalComparisonAdmin, BodyEditorAdmin
 ):
     """Changes proposed to live records. Editors write and submit them; a clinical reviewer publishes them.
 
@@ -153,13 +153,24 @@ class ProposedChangeAdmin(
 
     def get_fields(self, request: HttpRequest, obj: ProposedChange | None = None) -> list[str]:
         model = self.model
-        fields = [model.LIVE_FIELD, *model.REVISED_FIELDS, "change_note", "status"]
+        fields = [
+            model.LIVE_FIELD,
+            *model.REVISED_FIELDS,
+            *self.writing_aids_fields(),
+            "change_note",
+            "status",
+        ]
         if obj is None:
             return [*fields, "started_from"]
         return [model.LIVE_FIELD, "compared_with_live", *fields[1:], "proposed_by", "updated"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: ProposedChange | None = None) -> list[str]:
-        return [self.model.LIVE_FIELD, "compared_with_live", "proposed_by", "updated"] if obj else []
+        shown = [self.model.LIVE_FIELD, "compared_with_live", "proposed_by", "updated"] if obj else []
+        return [*shown, *self.writing_aids_fields()]
+
+    def writing_aids_fields(self) -> list[str]:
+        """The writing aids, for changes to a Markdown body (not to a reference or a glossary term)."""
+        return ["writing_aids"] if self.model.revises_rendered_body() else []
 
     def get_form(self, request: HttpRequest, obj: ProposedChange | None = None, **kwargs: Any) -> type:
         form = super().get_form(request, obj, **kwargs)

@@ -1,21 +1,43 @@
 """A body checked against the live database: the references and shared blocks that exist now."""
 
 from articles.models import Reference, RenderedBody, SharedBlock
-from articles.rendering.body_rules import body_problems
+from articles.rendering.body_rules import BodyProblem, body_problems
 
 
 def live_body_problems(text: str, *, model: type[RenderedBody], key: str | None) -> list[str]:
     """A body's problems as the admin shows them (a form, or publishing), checked against the references and
     shared blocks in the database: "Line 4: ..." sentences."""
-    block_names = set(SharedBlock.objects.values_list("slug", flat=True)) if model.USES_BLOCKS else set()
     problems = body_problems(
         text.replace("\r\n", "\n"),
         reference_keys=Reference.known_keys(),
-        block_names=block_names,
+        block_names=block_names() if model.USES_BLOCKS else set(),
         in_block=not model.USES_BLOCKS,
         topic_page=key is not None and model.is_topic_key(key),
         closing_section=model.closing_section_for(key) if key is not None else None,
     )
+    return as_messages(problems)
+
+
+def any_body_problems(text: str) -> list[str]:
+    """The problems a body has whichever record it belongs to, for the editor's preview (which is not told
+    which record it is previewing): the syntax of care cards, citations, shared blocks and pictures, and
+    citations or blocks that do not exist. A topic page's shape, and whether a block may use another, are
+    checked when the form is saved."""
+    problems = body_problems(
+        text.replace("\r\n", "\n"),
+        reference_keys=Reference.known_keys(),
+        block_names=block_names(),
+        in_block=False,
+        topic_page=False,
+    )
+    return as_messages(problems)
+
+
+def block_names() -> set[str]:
+    return set(SharedBlock.objects.values_list("slug", flat=True))
+
+
+def as_messages(problems: list[BodyProblem]) -> list[str]:
     return [
         f"Line {problem.line}: {problem.message}" if problem.line else as_sentence(problem.message)
         for problem in problems

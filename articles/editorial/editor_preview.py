@@ -1,10 +1,54 @@
 """The editor's live preview (django-markdownx's MARKDOWNX_MARKDOWNIFY_FUNCTION, served by
 ivmt_site.editor_views): a body rendered through the one renderer, with the references and shared blocks as
-they are in the database."""
+they are in the database, under what is wrong with it (by line) and how hard it is to read against the
+site's targets. markdownx puts the answer into the preview as it is; nothing here needs a script."""
 
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+
+from articles.editorial.body_checks import any_body_problems
 from articles.models import Reference, SharedBlock
 from articles.rendering.bodies import render_body
+from articles.rendering.readability import (
+    CARE_CARD_GRADE_TARGET,
+    KEY_POINTS_GRADE_TARGET,
+    MAIN_GRADE_TARGET,
+    Readability,
+    page_readability,
+)
+
+
+@dataclass(frozen=True)
+class GradeReading:
+    label: str  # what was measured, e.g. "Reading grade"
+    grade: float
+    target: int  # the highest grade the content standards allow
+
+    @property
+    def over_target(self) -> bool:
+        return self.grade > self.target
+
+
+def grade_readings(html: str) -> list[GradeReading]:
+    """The grades a save measures and stores (see RenderedBody), each beside its target."""
+    reading = page_readability(html)
+    measured: list[tuple[str, Readability | None, int]] = [
+        ("Reading grade", reading.main, MAIN_GRADE_TARGET),
+        ("Key points: grade", reading.key_points, KEY_POINTS_GRADE_TARGET),
+        ("Hardest care card: grade", reading.hardest_care_card, CARE_CARD_GRADE_TARGET),
+    ]
+    return [GradeReading(label, found.grade, target) for label, found, target in measured if found]
 
 
 def preview_html(text: str) -> str:
-    return render_body(text, Reference.known_keys(), blocks=SharedBlock.sources()).html
+    rendered = render_body(text.replace("\r\n", "\n"), Reference.known_keys(), blocks=SharedBlock.sources())
+    return render_to_string(
+        "admin/editor_preview.html",
+        {
+            "problems": any_body_problems(text),
+            "readings": grade_readings(rendered.html),
+            # render_body's output has been through the sanitizer: the one HTML the template does not escape.
+            "body_html": rendered.html,
+        },
+    )

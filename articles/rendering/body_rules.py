@@ -1,13 +1,14 @@
-"""The rules every Markdown body keeps, in one function (`body_problems`) that the loader, the admin forms
-and publishing all call: care cards, pictures and shared blocks well formed, every citation a known
-reference, and a topic page's shape (key points first, and an honest account of what is not known)."""
+"""The rules every Markdown body keeps, in one function (`body_problems`) that the loader, the admin forms,
+the editor's preview and publishing all call: care cards, citations, pictures and shared blocks written as
+the renderer reads them (a typo is refused, not shown as something else), every citation a known reference,
+and a topic page's shape (key points first, and an honest account of what is not known)."""
 
 import re
 from collections.abc import Collection
 from typing import NamedTuple
 
 from articles.rendering.care_cards import card_problems
-from articles.rendering.citations import CITATION, link_citations
+from articles.rendering.citations import CITATION, CITATION_KEY, citation_problems, link_citations
 from articles.rendering.pictures import picture_problems
 from articles.rendering.shared_blocks import block_problems
 
@@ -66,6 +67,7 @@ def body_problems(
         BodyProblem(line, problem)
         for line, problem in [
             *card_problems(text),
+            *citation_problems(text),
             *block_problems(text, block_names, in_block=in_block),
             *picture_problems(text),
         ]
@@ -73,6 +75,7 @@ def body_problems(
     problems += [
         BodyProblem(miss.line, f"[@{miss.key}] is not a reference: add it to the references first")
         for miss in link_citations(text, reference_keys).unknown
+        if CITATION_KEY.match(miss.key)  # a key written wrongly is reported as such, above
     ]
     if topic_page:
         problems += [BodyProblem(None, problem) for problem in topic_page_problems(text)]

@@ -41,25 +41,105 @@ CARD_CLASSES = frozenset(
 BLOCK_KINDS = (*CARD_LEVELS, INSET, DETAILS)
 VISUALLY_HIDDEN = "visually-hidden"
 
-_CARD_LINE = re.compile(r'^!!! ?(\S+)(?: +"(.*?)")? *$')
+# A line meant to open a card: `!!!` at its start, or after a few spaces (Markdown would show that as text).
+_OPENING = re.compile(r"^(?P<indent> {0,3})!!!")
+_CARD_LINE = re.compile(r"^!!! ?(?P<kind>[^\s\"“”‘’']*) *(?P<rest>.*?) *$")
+_QUOTED_HEADING = re.compile(r'^"(?P<heading>.*)"$')
+_QUOTES = "\"'“”‘’"
+BODY_INDENT = " " * 4
 
 
 def card_problems(text: str) -> list[tuple[int, str]]:
-    """(line, problem) for each card an author wrote wrongly: an unknown level or no heading."""
+    """(line, problem) for each card written in a way Python-Markdown would not read as the author meant: an
+    opening line it does not understand (unknown kind, heading not in straight double quotes), or a card whose
+    text is missing or not indented by 4 spaces (it would show outside the card, or not at all)."""
+    lines = text.splitlines()
     problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = _CARD_LINE.match(line)
-        if not match:
+    for index, line in enumerate(lines):
+        opening = _OPENING.match(line)
+        if not opening:
             continue
-        level, heading = match.groups()
-        if level not in BLOCK_KINDS:
-            known = ", ".join(BLOCK_KINDS)
-            problems.append((number, f"care card level {level!r} is not one of {known}"))
-        elif level == INSET:
-            continue  # inset text needs no heading
-        elif not heading:
-            example = f'!!! {level} "Get help today if you:"'
-            problems.append((number, f"care card needs a heading in quotes: {example}"))
+        number = index + 1
+        if opening["indent"]:
+            problems.append(
+                (number, "a care card line must start at the beginning of the line, not after spaces")
+            )
+            continue
+        problem = opening_line_problem(line)
+        if problem:
+            problems.append((number, problem))
+        problems += card_body_problems(lines, index)
+    return problems
+
+
+def opening_line_problem(line: str) -> str | None:
+    match = _CARD_LINE.match(line)
+    assert match is not None  # any line starting "!!!" matches
+    kind, rest = match["kind"], match["rest"]
+    if not kind:
+        return f'a care card line starts with its kind: !!! urgent "{rest.strip(_QUOTES)}"'
+    if kind not in BLOCK_KINDS:
+        known = ", ".join(BLOCK_KINDS)
+        return f"care card level {kind!r} is not one of {known}"
+    quoted = _QUOTED_HEADING.match(rest)
+    # The heading as meant: without the quotes around it, or straight ones inside (which would cut it short).
+    heading = quoted["heading"] if quoted else rest.strip(_QUOTES + " ").replace('"', "")
+    if kind == INSET:
+        return f"inset text has no heading: write !!! {INSET} alone on its line" if rest else None
+    if not heading:
+        example = f'!!! {kind} "Get help today if you:"'
+        return f"care card needs a heading in quotes: {example}"
+    if not quoted:
+        return f'the care card heading must be in straight double quotes: !!! {kind} "{heading}"'
+    return None
+
+
+def card_body_problems(lines: list[str], opening: int) -> list[tuple[int, str]]:
+    """The card opened on `lines[opening]`: its text, the indented lines after it, must be there and be
+    indented by 4 spaces (Python-Markdown reads a tab as 4 spaces, but the files and the form must agree)."""
+    body = opening + 1
+    while body < len(lines) and not lines[body].strip():
+        body += 1
+    if body == len(lines) or not lines[body][:1].isspace():
+        directly_after = body == opening + 1 and body < len(lines) and not _OPENING.match(lines[body])
+        if directly_after:
+            text = lines[body].strip()
+            return [(body + 1, f"indent the care card's text by 4 spaces: write 4 spaces before {text!r}")]
+        return [
+            (opening + 1, "the care card is empty: write its text on the next lines, indented by 4 spaces")
+        ]
+    problems = []
+    previous_blank = False
+    for index in range(body, len(lines)):
+        line = lines[index]
+        if not line.strip():
+            previous_blank = True
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        if indent.startswith(BODY_INDENT) and "\t" not in indent:
+            pass  # the card's text
+        elif "\t" in indent:
+            problems.append((index + 1, "indent the care card's text with 4 spaces, not a tab"))
+        elif indent:
+            problems.append(
+                (
+                    index + 1,
+                    f"indent the care card's text by 4 spaces, not {len(indent)}; text after the card "
+                    "starts at the beginning of the line",
+                )
+            )
+        elif previous_blank:
+            break  # the card ends: text at the start of a line after a blank line
+        else:
+            problems.append(
+                (
+                    index + 1,
+                    "this line follows the care card's text with no blank line between: indent it by 4 "
+                    "spaces to keep it in the card, or leave a blank line before it",
+                )
+            )
+            break
+        previous_blank = False
     return problems
 
 

@@ -8,6 +8,10 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 CITATION = re.compile(r"\[@([^\]\s]+)\]")
+# A reference's key (articles.models.SLUG_PATTERN): lowercase words joined by single hyphens.
+CITATION_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Where a citation is meant: "[" and "@", perhaps with spaces between; what follows, up to "]" on its line.
+_MEANT_CITATION = re.compile(r"\[\s*@(?P<inside>[^\]\n]*)(?P<close>\]?)")
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,37 @@ class CitedText:
     markdown: str  # the body with each known citation replaced by its numbered link
     keys: tuple[str, ...]  # cited reference keys, in citation-number order
     unknown: tuple[UnknownCitation, ...]  # citations of keys that are not references; left as written
+
+
+def citation_problems(text: str) -> list[tuple[int, str]]:
+    """(line, problem) for each citation not written as `[@key]`: spaces inside, no closing bracket, several
+    keys in one pair of brackets, or a key that is not lowercase letters, digits and hyphens. Each problem
+    shows the citation as it should be written."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _MEANT_CITATION.finditer(line):
+            written, inside = match[0], match["inside"]
+            if match["close"] and written == f"[@{inside}]" and CITATION_KEY.match(inside):
+                continue
+            problems.append((number, _citation_problem(written, inside, closed=bool(match["close"]))))
+    return problems
+
+
+def _citation_problem(written: str, inside: str, *, closed: bool) -> str:
+    keys = [key for key in re.split(r"[\s,;@]+", inside) if key]
+    if not closed:
+        written = re.match(r"\[\s*@\s*\S*", written)[0]  # up to the end of the first word
+        keys = keys[:1]
+    fixed = "".join(f"[@{key.lower()}]" for key in keys) or "[@key]"
+    if not closed:
+        reason = "is not closed with ]"
+    elif len(keys) > 1:
+        reason = "names several references in one pair of brackets"
+    elif any(character.isspace() for character in written):
+        reason = "has a space inside its brackets"
+    else:
+        reason = "does not name a key as references have them (lowercase letters, digits and hyphens)"
+    return f"the citation {written} {reason}: write {fixed}"
 
 
 def citation_anchor(prefix: str, key: str) -> str:

@@ -18,6 +18,14 @@ BLOCKS = frozenset(
 )
 KEY_POINTS_HEADING = "key points"
 
+# The site's bar (the content standards): Flesch-Kincaid grade 8 or lower for a page's text, 6 or lower for
+# its key points and every care card, SMOG 12 at most (used by the readability tests and
+# the editor's preview).
+MAIN_GRADE_TARGET = 8
+KEY_POINTS_GRADE_TARGET = 6
+CARE_CARD_GRADE_TARGET = 6
+SMOG_CEILING = 12
+
 
 @dataclass(frozen=True)
 class Readability:
