@@ -3,7 +3,7 @@
 The live record is served as it is until then. Publishing is refused, with the reason, when its text changed
 since the changes were started (a file was loaded, other changes were published), or when the changes no
 longer pass its checks: either way nothing is written, and the proposed changes stay for an editor to bring
-up to date.
+up to date. Published changes stay too, marked published, with who published them and when.
 """
 
 from datetime import date
@@ -14,7 +14,8 @@ from django.db import transaction
 from reversion.models import Version
 
 from articles.editorial.body_checks import live_body_problems
-from articles.models import ProposedChange, RenderedBody
+from articles.editorial.review_steps import record_step
+from articles.models import ProposedChange, RenderedBody, ReviewStep, RevisionStatus
 
 
 class CannotPublish(Exception):
@@ -47,7 +48,10 @@ def publish_changes(change: ProposedChange, *, user: AbstractBaseUser, today: da
             author = change.proposed_by.get_username() if change.proposed_by else "a former user"
             reversion.set_comment(f"Published changes proposed by {author}: {change.change_note}")
             live.save()
-        change.delete()
+        # Kept, marked published and read-only: the record of what was published, by whom and when.
+        change.status = RevisionStatus.PUBLISHED
+        change.save(update_fields=["status", "updated"])
+        record_step(change, ReviewStep.Action.PUBLISHED, user=user)
     return live
 
 
