@@ -159,6 +159,7 @@ def test_sending_back_needs_a_comment(reviewer: Client, draft: Article, committe
     response = press(committed, reviewer, draft, SEND_BACK, **{REVIEW_COMMENT: "   "})
     assert response.status_code == 200
     assert NEEDS_A_COMMENT in response.content.decode()
+    assert f'name="{SEND_BACK}"' in response.content.decode()  # the form shown again still offers it
     draft.refresh_from_db()
     assert draft.status == Status.IN_REVIEW and not mail.outbox and not ReviewStep.objects.exists()
 

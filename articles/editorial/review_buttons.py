@@ -43,6 +43,13 @@ def pressed_button(request: HttpRequest) -> str | None:
     return next((name for name in BUTTON_LABELS if name in request.POST), None)
 
 
+def stored_status(record: Model | None) -> str | None:
+    """The record's status as saved (None for a new record): a form shown again holds the one it asked for."""
+    if record is None or record.pk is None:
+        return None
+    return type(record)._default_manager.filter(pk=record.pk).values_list("status", flat=True).first()
+
+
 def with_review_buttons(form_class: type[forms.ModelForm], statuses: dict[str, str]) -> type[forms.ModelForm]:
     """`form_class` with the reviewer's comment, required to send back. The status each button in `statuses`
     moves the record to is set before the record's own checks run: they see the status it will have."""
@@ -99,8 +106,6 @@ def take_step(request: HttpRequest, record: Model, action: str, comment: str = "
 def review_record_html(record: Model) -> SafeString:
     """The record's review steps, newest first, with an open send-back's comment first and plain to see."""
     steps = steps_of(record)
-    if not steps:
-        return format_html("{}", "Not submitted for review yet.")
     sent_back = open_send_back(record)
     notice = (
         format_html(
@@ -154,10 +159,11 @@ class ReviewButtonsAdmin:
         return [*super().get_readonly_fields(request, obj), REVIEW_RECORD]  # type: ignore[misc]
 
     def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> list:
-        fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
+        fieldsets = list(super().get_fieldsets(request, obj))  # type: ignore[misc]  (a copy: it may be the class's)
         if obj is None:
             return fieldsets
-        fieldsets = [("Review steps", {"fields": [REVIEW_RECORD]}), *fieldsets]
+        if steps_of(obj):
+            fieldsets.insert(0, ("Review steps", {"fields": [REVIEW_RECORD]}))
         if SEND_BACK in self.review_buttons(request, obj.status):
             description = "To send it back, write what needs changing and choose “Send back with a comment”."
             fieldsets.append(("Send back", {"fields": [REVIEW_COMMENT], "description": description}))
@@ -176,13 +182,12 @@ class ReviewButtonsAdmin:
         # Not on a restore from history (a revision form): it is saved as it is, then moved on.
         may_save = self.has_add_permission(request) if add else self.has_change_permission(request, obj)  # type: ignore[attr-defined]
         if may_save and view.endswith(("_add", "_change")):
-            buttons = self.review_buttons(request, None if add else obj.status)  # type: ignore[union-attr]
+            buttons = self.review_buttons(request, None if add else stored_status(obj))
             context["review_buttons"] = [(name, BUTTON_LABELS[name]) for name in buttons]
         return super().render_change_form(request, context, add, change, form_url, obj)  # type: ignore[misc]
 
     def save_model(self, request: HttpRequest, obj: Model, form: forms.ModelForm, change: bool) -> None:
-        manager = type(obj)._default_manager
-        before = manager.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
+        before = stored_status(obj) if change else None
         button = pressed_button(request)
         if button is not None and button not in self.review_buttons(request, before):
             raise PermissionDenied(f"“{BUTTON_LABELS[button]}” is not yours to use on this record now.")
