@@ -293,3 +293,13 @@ def test_list_actions_record_the_step_and_email_too(
     committed(editor, ARTICLES, {"action": "submit_for_review", "_selected_action": [draft.pk]})
     assert draft.review_steps.get().action == ReviewStep.Action.SUBMITTED
     assert [e.to for e in mail.outbox] == [["reviewer@example.org"]]
+
+
+def test_a_restore_from_history_offers_no_review_buttons(
+    editor: Client, reviewer: Client, draft: Article, committed: Callable
+) -> None:
+    press(committed, editor, draft, SUBMIT)  # the version kept is in review: the buttons would apply to it
+    version = Version.objects.get_for_object(draft).first()
+    html = reviewer.get(f"{ARTICLES}{draft.pk}/history/{version.pk}/").content.decode()
+    assert 'name="_save"' in html
+    assert not [name for name in (SUBMIT, PUBLISH, SEND_BACK, REVIEW_COMMENT) if f'name="{name}"' in html]

@@ -43,6 +43,12 @@ def pressed_button(request: HttpRequest) -> str | None:
     return next((name for name in BUTTON_LABELS if name in request.POST), None)
 
 
+def on_form_view(request: HttpRequest) -> bool:
+    """Whether this is the add or change form (not a restore from history, which is saved as it is)."""
+    view = request.resolver_match.url_name if request.resolver_match else ""
+    return view.endswith(("_add", "_change"))
+
+
 def stored_status(record: Model | None) -> str | None:
     """The record's status as saved (None for a new record): a form shown again holds the one it asked for."""
     if record is None or record.pk is None:
@@ -159,12 +165,13 @@ class ReviewButtonsAdmin:
         return [*super().get_readonly_fields(request, obj), REVIEW_RECORD]  # type: ignore[misc]
 
     def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> list:
-        fieldsets = list(super().get_fieldsets(request, obj))  # type: ignore[misc]  (a copy: it may be the class's)
+        # A copy: it may be the admin class's own list.
+        fieldsets = list(super().get_fieldsets(request, obj))  # type: ignore[misc]
         if obj is None:
             return fieldsets
         if steps_of(obj):
             fieldsets.insert(0, ("Review steps", {"fields": [REVIEW_RECORD]}))
-        if SEND_BACK in self.review_buttons(request, obj.status):
+        if on_form_view(request) and SEND_BACK in self.review_buttons(request, obj.status):
             description = "To send it back, write what needs changing and choose “Send back with a comment”."
             fieldsets.append(("Send back", {"fields": [REVIEW_COMMENT], "description": description}))
         return fieldsets
@@ -178,10 +185,11 @@ class ReviewButtonsAdmin:
         form_url: str = "",
         obj: Model | None = None,
     ) -> HttpResponse:
-        view = request.resolver_match.url_name if request.resolver_match else ""
-        # Not on a restore from history (a revision form): it is saved as it is, then moved on.
-        may_save = self.has_add_permission(request) if add else self.has_change_permission(request, obj)  # type: ignore[attr-defined]
-        if may_save and view.endswith(("_add", "_change")):
+        if add:
+            may_save = self.has_add_permission(request)  # type: ignore[attr-defined]
+        else:
+            may_save = self.has_change_permission(request, obj)  # type: ignore[attr-defined]
+        if may_save and on_form_view(request):
             buttons = self.review_buttons(request, None if add else stored_status(obj))
             context["review_buttons"] = [(name, BUTTON_LABELS[name]) for name in buttons]
         return super().render_change_form(request, context, add, change, form_url, obj)  # type: ignore[misc]
@@ -203,13 +211,13 @@ class ReviewButtonsAdmin:
         button = pressed_button(request)
         if button is None:
             return super().response_add(request, obj, post_url_continue)  # type: ignore[misc]
-        return self.response_to_button(request, obj, button, self.response_post_save_add)  # type: ignore[attr-defined]
+        return self.response_to_button(request, obj, button, self.response_post_save_add)
 
     def response_change(self, request: HttpRequest, obj: Model) -> Any:
         button = pressed_button(request)
         if button is None:
             return super().response_change(request, obj)  # type: ignore[misc]
-        return self.response_to_button(request, obj, button, self.response_post_save_change)  # type: ignore[attr-defined]
+        return self.response_to_button(request, obj, button, self.response_post_save_change)
 
     def response_to_button(
         self, request: HttpRequest, obj: Model, button: str, done: Callable[[HttpRequest, Model], Any]
@@ -225,5 +233,5 @@ class ReviewButtonsAdmin:
         if reversion.is_active():  # the record's history says what happened, not "Changed status"
             comment = request.POST.get(REVIEW_COMMENT, "").strip() if button == SEND_BACK else ""
             reversion.set_comment(f"{history}: {comment}" if comment else history)
-        self.message_user(request, f"“{obj}” {message}.", messages.SUCCESS)  # type: ignore[attr-defined]
+        self.message_user(request, f"“{obj}” {message}.", messages.SUCCESS)
         return done(request, obj)
