@@ -147,7 +147,8 @@ class ArticleAdmin(EditConflictAdmin, OwnDraftsAdmin, PublishingAdmin, HistoryVe
 
     def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
         # The slug is the record's key in content/: renaming it in the admin would orphan its file.
-        return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "slug"] if obj else readonly
 
 
 @admin.register(Reference)

@@ -8,10 +8,13 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from markdownx.models import MarkdownxField
 
@@ -565,6 +568,7 @@ class Article(OnSite, LoadedFromFile, RenderedBody, ReviewedWhenPublished, Creat
     search_vector = search_vector_field(LoadedFromFile.TITLE_FIELD)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    review_steps = GenericRelation("ReviewStep")
 
     objects = ArticleQuerySet.as_manager()
 
@@ -644,11 +648,45 @@ class ClinicalReview(models.Model):
 
 
 class RevisionStatus(models.TextChoices):
-    """Proposed changes are written, then submitted; publishing applies them to the live record and removes
-    them."""
+    """Proposed changes are written, then submitted. A reviewer publishes them (they are applied to the live
+    record and kept, read-only, as the record of what was published) or sends them back with a comment (their
+    editor can change them again and resubmit them)."""
 
     DRAFT = "draft", "Draft"
     IN_REVIEW = "in_review", "In review"
+    SENT_BACK = "sent_back", "Sent back"
+    PUBLISHED = "published", "Published"
+
+
+class ReviewStep(models.Model):
+    """One step of a record's review: submitted, published, or sent back with the reviewer's comment; by whom
+    and when. Pages, FAQ answers and proposed changes share it (a generic key).
+
+    The review's own record, apart from the record reviewed: it names whom to tell of the outcome (who
+    submitted a page), keeps every comment after the record is resubmitted, and is not rewound when an old
+    version of a page is restored from its history.
+    """
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        PUBLISHED = "published", "Published"
+        SENT_BACK = "sent_back", "Sent back"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey()
+    action = models.CharField(max_length=20, choices=Action.choices)
+    comment = models.TextField(blank=True, help_text="Sending back: what needs changing, for the editor.")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        who = self.user.get_username() if self.user else "a former user"
+        return f"{self.get_action_display()} by {who} on {timezone.localtime(self.at):%d %B %Y at %H:%M}"
 
 
 class ProposedChange(models.Model):
@@ -678,6 +716,7 @@ class ProposedChange(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    review_steps = GenericRelation(ReviewStep)
 
     class Meta:
         abstract = True

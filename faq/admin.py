@@ -66,7 +66,8 @@ class QuestionAdmin(EditConflictAdmin, OwnDraftsAdmin, PublishingAdmin, HistoryV
     prepopulated_fields = {"slug": ("question",)}  # a new answer's anchor, from its question as typed
 
     def get_readonly_fields(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
-        return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "slug"] if obj else readonly
 
     def get_prepopulated_fields(self, request: HttpRequest, obj: Question | None = None) -> dict:
         return {} if obj else self.prepopulated_fields  # a saved answer's slug is fixed: links use it

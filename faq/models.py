@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
@@ -15,6 +16,7 @@ from articles.models import (
     ProposedChange,
     RenderedBody,
     ReviewedWhenPublished,
+    ReviewStep,
     Status,
     validate_content_slug,
 )
@@ -66,6 +68,7 @@ class Question(OnSite, LoadedFromFile, RenderedBody, ReviewedWhenPublished, Crea
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    review_steps = GenericRelation(ReviewStep)
 
     objects = QuestionQuerySet.as_manager()
 

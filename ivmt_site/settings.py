@@ -1,9 +1,10 @@
 """Settings for the IVMT patient-information site.
 
 Everything that differs between a laptop and production comes from the environment: DJANGO_DEBUG,
-DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL. With none of them set the site runs
-locally on a SQLite file with development defaults. With DJANGO_DEBUG=false the others are required, and the
-site refuses to start without them rather than run in production on a development default.
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL, and for email to editors the mail server
+(EMAIL_HOST and its kin) and SITE_URL. With none of them set the site runs locally on a SQLite file with
+development defaults, printing email to the console. With DJANGO_DEBUG=false the first five are required, and
+the site refuses to start without them rather than run in production on a development default.
 """
 
 import os
@@ -231,10 +232,38 @@ if not DEBUG:
     # Asking browsers to preload HSTS is a commitment for the whole domain that is slow to undo, so it is the
     # site owner's choice (DJANGO_HSTS_PRELOAD=true); until then Django's reminder about it is silenced.
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
-    if not SECURE_HSTS_PRELOAD:
-        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
     # CSRF_TRUSTED_ORIGINS is not needed: the proxy passes the Host header through and X-Forwarded-Proto makes
     # the request secure, so a form's Origin (https://<allowed host>) is the request's own origin.
+
+# The site's address, for links in emails (they are read away from the site, so links must be whole).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
+
+# Email to editors and reviewers (articles.editorial.notifications), through Django's mailers: sent by SMTP
+# when EMAIL_HOST names a mail server, otherwise printed to the console (the log, in production).
+mail_host = os.environ.get("EMAIL_HOST", "").strip()
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": mail_host,
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+            # A save waits while its email is handed over: a mail server that does not answer must not hold
+            # it long (the save stands either way; the editor is told the email was not sent).
+            "timeout": 10,
+        },
+    }
+    if mail_host
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or "IVMT editors <webmaster@localhost>"
+if not DEBUG and not mail_host:
+    # Email is a convenience here (the dashboard lists everything it tells): a site without a mail server
+    # runs, writing its emails to the log, which Django's deploy check would otherwise call an error.
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "mail.E001"]
 
 # Where `loadcontent` reads from unless told otherwise.
 CONTENT_DIR = BASE_DIR / "content"

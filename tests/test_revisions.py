@@ -91,7 +91,8 @@ def test_proposed_changes_stay_off_the_live_page_until_published(
         "summary": "Explained flushing more simply.",
     }
     assert page.changes[1:] == live.changes
-    assert not PageRevision.objects.exists()
+    kept = PageRevision.objects.get(pk=revision.pk)  # kept as the record of what was published
+    assert kept.status == RevisionStatus.PUBLISHED
     versions = Version.objects.get_for_object(page)
     assert versions[0].revision.comment.startswith("Published changes proposed by editor")
     assert versions[0].revision.user.username == "clinical-reviewer"
@@ -195,7 +196,7 @@ def test_changes_to_a_live_faq_answer_are_proposed_and_published_the_same_way(
 
     reviewer.post(ANSWER_CHANGES, {"action": "publish", "_selected_action": [str(change.pk)]})
     assert NEW_ANSWER_LINE in Client().get("/faq/").content.decode()
-    assert not AnswerRevision.objects.exists()
+    assert AnswerRevision.objects.get(pk=change.pk).status == RevisionStatus.PUBLISHED
     latest = Version.objects.get_for_object(Question.objects.get(pk=answer.pk)).first()
     assert latest.revision.comment == "Published changes proposed by editor: Added what to ask the clinic."
 

@@ -19,10 +19,10 @@ from django.apps import apps
 
 from articles.content_files.entries import Entry
 from articles.fingerprints import fingerprint
-from articles.models import LoadedFromFile, ProposedChange, RevisionStatus, Status
+from articles.models import LoadedFromFile, ProposedChange, RevisionStatus
 
-# Proposed changes still waiting: not yet published or refused.
-PENDING = (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW)
+# Proposed changes still waiting: not yet published (one sent back is still being worked on).
+PENDING = (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW, RevisionStatus.SENT_BACK)
 
 
 def proposal_model_for(model: type[LoadedFromFile]) -> type[ProposedChange] | None:
@@ -33,15 +33,9 @@ def proposal_model_for(model: type[LoadedFromFile]) -> type[ProposedChange] | No
     return None
 
 
-def is_live(record: LoadedFromFile) -> bool:
-    """Reviewed and seen by readers: published, for a kind with a status; a kind without one always is."""
-    status = getattr(record, "status", None)
-    return status is None or status == Status.PUBLISHED
-
-
 def needs_review(record: LoadedFromFile) -> bool:
     """Whether a file's text over this record goes in as proposed changes rather than live."""
-    return is_live(record) and proposal_model_for(type(record)) is not None
+    return ProposedChange.is_live(record) and proposal_model_for(type(record)) is not None
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,10 @@
 
 An Editor may write and submit for review; only a user with the model's publish permission (the Clinical
 reviewer group) may set "published". The rule is applied where every admin route passes: the status field's
-choices (the change form, and django-reversion's revert and recover views, which reuse it), the list actions,
-and the change permission on a published record (an Editor sees it read-only: editing live text would be
-publishing it). Changes to a live record are proposed apart from it (ProposedChangeAdmin) and published by
-a reviewer.
+choices (the change form, and django-reversion's revert and recover views, which reuse it), the review
+buttons on the form (review_buttons), the list actions, and the change permission on a published record (an
+Editor sees it read-only: editing live text would be publishing it). Changes to a live record are proposed
+apart from it (ProposedChangeAdmin) and published, or sent back with a comment, by a reviewer.
 """
 
 from typing import Any
@@ -25,6 +25,8 @@ from articles.editorial.edit_conflicts import EditConflictAdmin
 from articles.editorial.own_drafts import OwnProposedChangesAdmin
 from articles.editorial.proposal_comparison import ProposalComparisonAdmin
 from articles.editorial.publishing import CannotPublish, publish_changes
+from articles.editorial.review_buttons import PUBLISH, ReviewButtonsAdmin, pressed_button, take_step, tell
+from articles.editorial.review_steps import Action
 from articles.models import (
     MISSING_REVIEW_DATES,
     REVIEW_DATES_NEEDED_TO_PUBLISH,
@@ -34,7 +36,7 @@ from articles.models import (
 )
 
 
-class PublishingAdmin:
+class PublishingAdmin(ReviewButtonsAdmin):
     publish_permission: str  # e.g. "articles.publish_article"
     actions = ["submit_for_review", "publish"]
 
@@ -63,14 +65,18 @@ class PublishingAdmin:
         changed = move_to(
             queryset.filter(status=Status.DRAFT), Status.IN_REVIEW, request, "Submitted for review"
         )
-        self.message_user(request, f"{changed} submitted for review.", messages.SUCCESS)
+        for record in changed:
+            take_step(request, record, Action.SUBMITTED)
+        self.message_user(request, f"{len(changed)} submitted for review.", messages.SUCCESS)
 
     @admin.action(description="Publish selected", permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
         unpublished = queryset.exclude(status=Status.PUBLISHED)
         refuse_without_review_dates(self, request, unpublished)
         changed = move_to(unpublished.exclude(MISSING_REVIEW_DATES), Status.PUBLISHED, request, "Published")
-        self.message_user(request, f"{changed} published.", messages.SUCCESS)
+        for record in changed:
+            take_step(request, record, Action.PUBLISHED)
+        self.message_user(request, f"{len(changed)} published.", messages.SUCCESS)
 
 
 def refuse_without_review_dates(model_admin: Any, request: HttpRequest, queryset: QuerySet) -> None:
@@ -82,7 +88,7 @@ def refuse_without_review_dates(model_admin: Any, request: HttpRequest, queryset
         )
 
 
-def move_to(queryset: QuerySet, status: str, request: HttpRequest, comment: str) -> int:
+def move_to(queryset: QuerySet, status: str, request: HttpRequest, comment: str) -> list[models.Model]:
     # save() per record, not update(): history records each change under the user's name.
     records = list(queryset)
     with reversion.create_revision():
@@ -91,7 +97,7 @@ def move_to(queryset: QuerySet, status: str, request: HttpRequest, comment: str)
         for record in records:
             record.status = status
             record.save()
-    return len(records)
+    return records
 
 
 def admin_url(model: type[models.Model], view: str, *args: object) -> str:
@@ -110,7 +116,9 @@ def proposed_changes_links(live: models.Model, change_model: type[ProposedChange
         '<li><a href="{}">{}</a> ({})</li>',
         (
             (admin_url(change_model, "change", c.pk), c.change_note, c.get_status_display())
-            for c in change_model.objects.filter(**{change_model.LIVE_FIELD: live})
+            for c in change_model.objects.filter(**{change_model.LIVE_FIELD: live}).exclude(
+                status=RevisionStatus.PUBLISHED  # published changes are part of the live text now
+            )
         ),
     )
     return format_html(
@@ -124,24 +132,40 @@ def proposed_changes_links(live: models.Model, change_model: type[ProposedChange
 
 
 class ProposedChangeAdmin(
-    OwnProposedChangesAdmin, EditConflictAdmin, ProposalComparisonAdmin, BodyEditorAdmin
+    OwnProposedChangesAdmin, EditConflictAdmin, ReviewButtonsAdmin, ProposalComparisonAdmin, BodyEditorAdmin
 ):
-    """Changes proposed to live records. Editors write and submit them; a clinical reviewer publishes them.
+    """Changes proposed to live records. Editors write and submit them; a clinical reviewer publishes them or
+    sends them back with a comment. Published changes stay, read-only, as the record of what was published.
 
     Not a VersionAdmin: its views would wrap publishing in one history entry, merging the live text kept
     before publishing with the published text. The live record's own history records both.
     """
 
+    SUBMITTABLE = (RevisionStatus.DRAFT, RevisionStatus.SENT_BACK)
+    SENT_BACK_TO = RevisionStatus.SENT_BACK
+    PUBLISH_SETS_STATUS = False  # publish_changes publishes them, once the form is saved
+
     # The staff preview of the live record with the changes, for kinds that have one.
     preview_url_name: str | None = None
-    list_display = ["__str__", "change_note", "status", "proposed_by", "updated"]
+    list_display = ["__str__", "change_note", "status", "outcome", "proposed_by", "updated"]
     list_filter = ["status"]
     actions = ["submit_for_review", "publish"]
 
     def get_list_select_related(self, request: HttpRequest) -> list[str]:
         return [self.model.LIVE_FIELD, "proposed_by"]  # each row names its live record
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProposedChange]:
+        return super().get_queryset(request).prefetch_related("review_steps__user")  # the outcome column
+
+    @admin.display(description="Outcome")
+    def outcome(self, obj: ProposedChange) -> str:
+        latest = next(iter(obj.review_steps.all()), None)
+        return str(latest) if latest is not None and latest.action != Action.SUBMITTED else ""
+
     def has_change_permission(self, request: HttpRequest, obj: ProposedChange | None = None) -> bool:
+        # Published changes are the record of what was published.
+        if obj is not None and obj.status == RevisionStatus.PUBLISHED:
+            return False
         # Submitted changes are what the reviewer reads and publishes: only a reviewer may still change them.
         if (
             obj is not None
@@ -165,8 +189,9 @@ class ProposedChangeAdmin(
         return [model.LIVE_FIELD, "compared_with_live", *fields[1:], "proposed_by", "updated"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: ProposedChange | None = None) -> list[str]:
+        readonly = super().get_readonly_fields(request, obj)
         shown = [self.model.LIVE_FIELD, "compared_with_live", "proposed_by", "updated"] if obj else []
-        return [*shown, *self.writing_aids_fields()]
+        return [*readonly, *shown, *self.writing_aids_fields()]
 
     def writing_aids_fields(self) -> list[str]:
         """The writing aids, for changes to a Markdown body (not to a reference or a glossary term)."""
@@ -178,6 +203,10 @@ class ProposedChangeAdmin(
         if live is not None:  # only choose the live record here: adding or editing one has its own form
             widget = live.widget
             widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+        status = form.base_fields.get("status")
+        if status is not None:  # published or sent back only by a reviewer's button; changes keep their mark
+            kept = {RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW, obj.status if obj else None}
+            status.choices = [choice for choice in RevisionStatus.choices if choice[0] in kept]
         return form
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
@@ -191,10 +220,22 @@ class ProposedChangeAdmin(
             initial["started_from"] = model.text_fingerprint(record)
         return initial
 
-    def save_model(self, request: HttpRequest, obj: ProposedChange, form: object, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: ProposedChange, form: Any, change: bool) -> None:
         if not change:
             obj.proposed_by = request.user
         super().save_model(request, obj, form, change)
+        if pressed_button(request) == PUBLISH:  # allowed: ReviewButtonsAdmin.save_model checked it
+            self.publish_one(request, obj)
+
+    def publish_one(self, request: HttpRequest, change: ProposedChange) -> bool:
+        """Publish submitted changes; False, with the reason told to the user, when that is refused."""
+        try:
+            publish_changes(change, user=request.user, today=timezone.localdate())
+        except CannotPublish as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return False
+        tell(request, change, Action.PUBLISHED)
+        return True
 
     def view_on_site(self, obj: ProposedChange) -> str | None:
         if self.preview_url_name is None:
@@ -207,8 +248,12 @@ class ProposedChangeAdmin(
 
     @admin.action(description="Submit selected for clinical review", permissions=["change"])
     def submit_for_review(self, request: HttpRequest, queryset: QuerySet[ProposedChange]) -> None:
-        changed = queryset.filter(status=RevisionStatus.DRAFT).update(status=RevisionStatus.IN_REVIEW)
-        self.message_user(request, f"{changed} submitted for review.", messages.SUCCESS)
+        changes = list(queryset.filter(status__in=self.SUBMITTABLE))
+        for change in changes:
+            change.status = RevisionStatus.IN_REVIEW
+            change.save(update_fields=["status", "updated"])
+            take_step(request, change, Action.SUBMITTED)
+        self.message_user(request, f"{len(changes)} submitted for review.", messages.SUCCESS)
 
     @admin.action(description="Publish selected changes to the live text", permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet[ProposedChange]) -> None:
@@ -222,11 +267,6 @@ class ProposedChangeAdmin(
         published = 0
         submitted = queryset.filter(status=RevisionStatus.IN_REVIEW)
         for change in submitted.select_related(self.model.LIVE_FIELD, "proposed_by"):
-            try:
-                publish_changes(change, user=request.user, today=timezone.localdate())
-            except CannotPublish as refused:
-                self.message_user(request, str(refused), messages.ERROR)
-            else:
-                published += 1
+            published += self.publish_one(request, change)
         if published:
             self.message_user(request, f"{published} published.", messages.SUCCESS)

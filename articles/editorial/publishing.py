@@ -4,7 +4,8 @@ The live record is served as it is until then. Publishing is refused, with the r
 since the changes were started (a file was loaded, other changes were published), or when the changes no
 longer pass its checks (articles.editorial.change_checks): either way nothing is written, and the proposed
 changes stay for an editor to bring up to date. What a save of the record changes elsewhere (pages that link a
-glossary term or show a shared block) follows, as after a save in the admin.
+glossary term or show a shared block) follows, as after a save in the admin. Published changes stay too,
+marked published, with who published them and when.
 """
 
 from datetime import date
@@ -15,7 +16,8 @@ from django.db import transaction
 from reversion.models import Version
 
 from articles.editorial.change_checks import change_problems
-from articles.models import LoadedFromFile, ProposedChange
+from articles.editorial.review_steps import record_step
+from articles.models import LoadedFromFile, ProposedChange, ReviewStep, RevisionStatus
 from articles.rerendering import rerender_after_changing
 
 
@@ -43,11 +45,18 @@ def publish_changes(change: ProposedChange, *, user: AbstractBaseUser, today: da
             live.changes = [{"date": today.isoformat(), "summary": change.change_note}, *live.changes]
         with reversion.create_revision():
             reversion.set_user(user)
-            author = change.proposed_by.get_username() if change.proposed_by else "a former user"
+            author = (
+                change.proposed_by.get_username()
+                if change.proposed_by
+                else "a content file load (or a former user)"
+            )
             reversion.set_comment(f"Published changes proposed by {author}: {change.change_note}")
             live.save()
         rerender_after_changing(type(live), {live.content_key})
-        change.delete()
+        # Kept, marked published and read-only: the record of what was published, by whom and when.
+        change.status = RevisionStatus.PUBLISHED
+        change.save(update_fields=["status", "updated"])
+        record_step(change, ReviewStep.Action.PUBLISHED, user=user)
     return live
 
 

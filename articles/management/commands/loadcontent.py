@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.content_files.conflicts import conflict_messages
-from articles.content_files.proposals import FileProposal, is_live, pending_proposal
+from articles.content_files.proposals import FileProposal, pending_proposal
 from articles.content_files.reading import read_content
 from articles.content_files.sync import (
     ContentConflict,
@@ -20,6 +20,7 @@ from articles.content_files.sync import (
     stored_html,
     sync_content,
 )
+from articles.models import ProposedChange
 from articles.signals import content_loaded
 
 
@@ -151,7 +152,7 @@ class Command(BaseCommand):
                     ": the file's text is live now, without review (--force-live); the admin version is kept "
                     "in its history."
                 )
-            if not is_live(decision.record):
+            if not ProposedChange.is_live(decision.record):
                 return (
                     ": the file's text is in now (the record is not published, so no review is needed); the "
                     "admin version is kept in its history."
