@@ -6,6 +6,7 @@ locally on a SQLite file with development defaults. With DJANGO_DEBUG=false the 
 site refuses to start without them rather than run in production on a development default.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -35,6 +36,17 @@ def env_required(name: str) -> str:
             f"{name} must be set when DJANGO_DEBUG is false (production mode). See README.md, 'Settings'."
         )
     return value
+
+
+def env_networks(name: str, default: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks (CIDR), each checked here so a typo stops start-up."""
+    networks = [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {network!r} is not an IP address or network.") from None
+    return networks
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
@@ -138,9 +150,10 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "articles.web.client_ip.client_ip"
-# How many proxies in front of the site append to X-Forwarded-For (articles.web.client_ip). Production runs
-# behind one TLS proxy; set DJANGO_TRUSTED_PROXY_COUNT=2 behind a CDN and a proxy, 0 with none.
-TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
+# The proxies whose X-Forwarded-For is believed (articles.web.client_ip): addresses or networks, comma-separated.
+# Production runs behind its own nginx on the same machine (loopback); from any other address the socket's
+# address is the client's, whatever the header says. None while debugging (runserver has no proxy in front).
+TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES", "" if DEBUG else "127.0.0.1,::1")
 
 # The admin's address, e.g. DJANGO_ADMIN_PATH=editors-7f3a/ to keep it off the usual scanners' list.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
