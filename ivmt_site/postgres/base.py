@@ -9,8 +9,9 @@ commit or rollback, the health check before a connection is reused. When it pass
 shut down from the watchdog's thread; psycopg's wait then ends with an OperationalError, which the site
 answers with its 503 page (ivmt_site.errors).
 
-And the process stops asking for a while (OUTAGE_SECONDS): while the database is known to be away, a request
-that needs it fails at once instead of waiting its own deadline, so the threads stay free for cached pages
+And after such a wait (a deadline passed, or connecting timed out) the process stops asking for a while
+(OUTAGE_SECONDS): while the database is known to hang, a request that needs it fails at once instead of
+waiting its own deadline, so the threads stay free for cached pages
 and /healthz/. After that one request at a time tries again (the others still fail at once), and the first
 success ends the outage: the site recovers by itself.
 """
@@ -29,6 +30,7 @@ from django.db.utils import OperationalError
 from ivmt_site.postgres.watchdog import deadline
 
 OUTAGE_SECONDS = 2.0
+SLOW_FAILURE_SECONDS = 1.0
 
 
 class Outage:
@@ -106,10 +108,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         outage.check()
+        started = time.monotonic()
         try:
             connection = super().get_new_connection(conn_params)
         except Exception:
-            outage.begin()
+            # Only a slow failure (the connect timeout) starts an outage: one that fails at once (connection
+            # refused) holds no thread, and the next request should try again, to recover at once.
+            if time.monotonic() - started >= SLOW_FAILURE_SECONDS:
+                outage.begin()
             raise
         outage.end()
         return connection
