@@ -6,7 +6,7 @@ LOCK := .ci/requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve-prod bench test lint check services postgres redis browser node lock clean
+.PHONY: install run serve-prod bench test lint check services postgres redis browser node nginx lock clean
 
 install: $(VENV)/.installed
 
@@ -25,12 +25,12 @@ run: install
 	$(PY) manage.py loadcontent
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Production mode locally: gunicorn on PostgreSQL and Redis at 127.0.0.1 (see .ci/serve-prod).
-serve-prod: install services
+# Production mode locally: nginx on PORT in front of gunicorn, on PostgreSQL and Redis (see .ci/serve-prod).
+serve-prod: install nginx services
 	PORT=$(PORT) .ci/serve-prod
 
 # Benchmarks (wrk against gunicorn in production mode, the loader, search); writes tests/bench/results.md.
-bench: install services
+bench: install nginx services
 	@command -v wrk >/dev/null 2>&1 || { \
 	  echo "Installing Debian's wrk for the benchmarks"; \
 	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
@@ -38,7 +38,7 @@ bench: install services
 
 # The suite needs PostgreSQL and Redis on 127.0.0.1 whatever DATABASE_URL says: the several-server and
 # outage tests start gunicorn on them.
-test: install browser node services
+test: install browser node nginx services
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # axe-core for the accessibility tests, from npm, at the version in tests/package-lock.json.
@@ -56,6 +56,10 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's nginx, the front server (ivmt_site/front): serve-prod, the front tests and the benchmarks run it.
+nginx:
+	.ci/install-nginx
 
 # ruff, and the import contracts in pyproject.toml ([tool.importlinter]): dependencies point one way, down.
 lint: install

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from articles.models import ABOUT_SLUG, Article, Disclaimer
 from articles.theme import theme_of
+from articles.web.degraded import mark_degraded
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +20,7 @@ def site_frame(request: HttpRequest) -> dict[str, object]:
     except DatabaseError:
         # An error page must still render (with the built-in disclaimer) when the database is the problem.
         logger.warning("Database unavailable while building the page frame", exc_info=True)
+        mark_degraded(request)  # a page without its navigation must not be cached in place of the real one
         return {"nav_topics": [], "nav_about": None, "disclaimer": None, "theme": theme}
     return {
         "theme": theme,

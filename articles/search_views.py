@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from articles.search import MAX_QUERY_LENGTH, SearchResult
 from articles.search import search as run_search
+from articles.web.degraded import mark_degraded
 
 logger = logging.getLogger(__name__)
 
@@ -27,5 +28,6 @@ def search(request: HttpRequest) -> HttpResponse:
             # that points them on, not a server error.
             logger.exception("Site search failed for a query of %d characters", len(query))
             failed = True
+            mark_degraded(request)  # "search is not working" must never be served from a cache
     context = {"search_query": query, "results": results, "search_failed": failed, "limit": RESULTS_SHOWN}
-    return render(request, "articles/search.html", context)
+    return render(request, "articles/search.html", context, status=503 if failed else 200)

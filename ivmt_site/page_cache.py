@@ -10,8 +10,10 @@ and, usually, no Redis round trip: the version is watched (ivmt_site.version_wat
 from this process's memory (RecentPages), both checked against Redis's current version.
 
 Only anonymous GET/HEAD requests are served from the cache or stored, and only 200 answers that set no cookie
-and did not ask to stay uncached (never_cache). The key carries the host, the full path and
-the reader's theme, because the page's markup depends on all three.
+and did not ask to stay uncached (never_cache). Outage answers (articles.web.degraded) are sent with
+`Cache-Control: no-store` and never stored. The key carries the host, the path, the query parameters a cached
+page reads (PAGE_QUERY_PARAMETERS: any other, such as a tracking tag or a random string, is left out, so it
+neither misses the cache nor adds an entry) and the reader's theme, because the page's markup depends on them.
 
 The cache is an optimisation: when it cannot be reached, pages are rendered from the database as if it were
 empty, and a warning is logged (articles.web.cache_guard).
@@ -29,19 +31,25 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import (
+    add_never_cache_headers,
     get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
     set_response_etag,
 )
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 
 from articles.registry import page_sources
 from articles.theme import theme_of
 from articles.web.cache_guard import cache_call
+from articles.web.degraded import is_degraded
 from ivmt_site.version_watch import VersionWatch
 
 VERSION_KEY = "content-version"
+# The only query parameters a cached page reads: the search page's `q` (articles.search_views). A view that
+# reads another must be never_cache (as the decision aid's summary is), or be named here. The front server's
+# micro-cache (ivmt_site/front) is configured from this too.
+PAGE_QUERY_PARAMETERS = frozenset({"q"})
 
 
 _watches: dict[tuple[str, str], VersionWatch] = {}
@@ -86,29 +94,49 @@ def content_version() -> int | None:
 
 
 # Whether this process changed content but could not set a new version (the cache was unreachable). While the
-# cache is away no server can read the version, so every page is rendered afresh; once it answers again, this
-# process's next request sets the version, so that pages cached before the outage are not served any longer.
-# Retried at most once a second, so that requests during an outage do not each wait on the cache. The lock
-# orders each write with its outcome: a later successful write covers an earlier failed one.
+# cache is away no server can read the version, so every page is rendered afresh; once it answers again, the
+# new version must be set at once, or the other servers would go on serving pages cached before the change.
+# A thread of this process retries every RETRY_SECONDS until it succeeds, whether or not this process serves
+# any request meanwhile. The lock orders each write with its outcome: a later successful write covers an
+# earlier failed one.
 _version_lock = threading.Lock()
 _unannounced_change = False
-_next_retry = 0.0
+_retrying: threading.Thread | None = None
 RETRY_SECONDS = 1.0
 
 
-def _write_new_version() -> None:
+def _write_new_version(*, even_if_paused: bool = False) -> None:
     """Set a new version; the caller holds _version_lock."""
-    global _unannounced_change, _next_retry
+    global _unannounced_change
 
     def write() -> bool:
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
         return True
 
-    _unannounced_change = not cache_call("set content version", write, False)
-    _next_retry = time.monotonic() + RETRY_SECONDS
+    _unannounced_change = not cache_call("set content version", write, False, even_if_paused=even_if_paused)
     watch = version_watch()
     if watch is not None:
         watch.expire()  # this process's next request reads it, without waiting for Redis's push
+    if _unannounced_change:
+        _retry_in_background()
+
+
+def _retry_in_background() -> None:
+    global _retrying
+    if _retrying is None or not _retrying.is_alive():
+        _retrying = threading.Thread(target=_retry_until_announced, name="content-version-retry", daemon=True)
+        _retrying.start()
+
+
+def _retry_until_announced() -> None:
+    while True:
+        time.sleep(RETRY_SECONDS)
+        with _version_lock:
+            if not _unannounced_change:
+                return
+            _write_new_version(even_if_paused=True)
+            if not _unannounced_change:
+                return
 
 
 def new_content_version() -> None:
@@ -119,17 +147,6 @@ def new_content_version() -> None:
 def change_unannounced() -> bool:
     """Whether a content change made here has not reached the cache yet (see `_unannounced_change`)."""
     return _unannounced_change
-
-
-def announce_unannounced_change() -> None:
-    if not _unannounced_change or time.monotonic() < _next_retry:
-        return
-    if _version_lock.acquire(blocking=False):  # another thread is already trying
-        try:
-            if _unannounced_change:
-                _write_new_version()
-        finally:
-            _version_lock.release()
 
 
 def content_changed() -> None:
@@ -191,8 +208,14 @@ class RecentPages:
 recent_pages = RecentPages(size=256)
 
 
+def page_address(request: HttpRequest) -> str:
+    """The path and the query parameters a cached page reads, each as the view reads it (the last value)."""
+    used = sorted((name, request.GET[name]) for name in PAGE_QUERY_PARAMETERS if name in request.GET)
+    return f"{request.path}?{urlencode(used)}" if used else request.path
+
+
 def page_key(request: HttpRequest, version: int) -> str:
-    where = hashlib.sha256(f"{request.get_host()}\n{request.get_full_path()}".encode()).hexdigest()
+    where = hashlib.sha256(f"{request.get_host()}\n{page_address(request)}".encode()).hexdigest()
     return f"page:{version}:{theme_of(request)}:{where}"
 
 
@@ -230,7 +253,6 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        announce_unannounced_change()
         if not may_use_cache(request):
             return self.private(request, self.get_response(request))
         version = content_version()
@@ -240,6 +262,8 @@ class PageCacheMiddleware:
             return self.answer(request, cached.response(), cached.last_modified)
 
         response = self.get_response(request)
+        if is_degraded(request):
+            add_never_cache_headers(response)  # no-store: no cache anywhere may keep an outage answer
         if not may_store(request, response):
             return self.private(request, response)
         public_headers(response)

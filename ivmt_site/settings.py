@@ -7,6 +7,7 @@ development defaults, printing email to the console. With DJANGO_DEBUG=false the
 the site refuses to start without them rather than run in production on a development default.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -38,6 +39,17 @@ def env_required(name: str) -> str:
     return value
 
 
+def env_networks(name: str, default: str) -> list[str]:
+    """Comma-separated IP addresses or networks (CIDR), each checked here so that a typo stops start-up."""
+    networks = [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {network!r} is not an IP address or network.") from None
+    return networks
+
+
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 
 if DEBUG:
@@ -63,6 +75,25 @@ else:
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if DEBUG else 60, conn_health_checks=True)
 }
+
+# --- Hung dependencies (issue 15): how long the site waits on PostgreSQL in production. ---
+# A database that stops answering must cost a reader a few seconds and a 503 page, not a request that hangs
+# and holds one of gunicorn's threads. PostgreSQL gives up on connecting after DATABASE_CONNECT_TIMEOUT and on
+# a statement after DATABASE_STATEMENT_TIMEOUT; the backend (ivmt_site/postgres) gives up on any wait a
+# second later, which also covers a server or network that froze (PostgreSQL's limits cannot: nothing comes
+# back).
+# Production only: tests and local commands (creating a test database, the 10,000-page benchmark) may wait.
+# Set DJANGO_DB_STATEMENT_TIMEOUT=0 for a one-off command that needs longer (a large migration, say).
+DATABASE_CONNECT_TIMEOUT = 2  # seconds (libpq's smallest useful value)
+DATABASE_STATEMENT_TIMEOUT = float(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT", "3"))
+if not DEBUG and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "ivmt_site.postgres"
+    database_options = DATABASES["default"].setdefault("OPTIONS", {})
+    database_options["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+    if DATABASE_STATEMENT_TIMEOUT > 0:
+        database_options["options"] = f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT * 1000)}"
+        database_options["deadline"] = DATABASE_STATEMENT_TIMEOUT + 1
+# --- end of hung dependencies ---
 
 if REDIS_URL:
     from redis.backoff import NoBackoff
@@ -139,9 +170,10 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "articles.web.client_ip.client_ip"
-# How many proxies in front of the site append to X-Forwarded-For (articles.web.client_ip). Production runs
-# behind one TLS proxy; set DJANGO_TRUSTED_PROXY_COUNT=2 behind a CDN and a proxy, 0 with none.
-TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
+# The proxies whose X-Forwarded-For is believed (articles.web.client_ip): addresses or networks (CIDR).
+# Production runs behind its own nginx on the same machine (loopback); from any other address the socket's
+# address is the client's, whatever the header says. None while debugging (runserver has no proxy in front).
+TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES", "" if DEBUG else "127.0.0.1,::1")
 
 # The admin's address, e.g. DJANGO_ADMIN_PATH=editors-7f3a/ to keep it off the usual scanners' list.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"

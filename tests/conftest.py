@@ -17,6 +17,7 @@ from django.test import Client
 
 from articles.editorial.roles import CLINICAL_REVIEWER, EDITOR
 from articles.registry import models
+from articles.web import cache_guard
 from ivmt_site.page_cache import recent_pages
 
 # Every kind of record kept in content files, in the order they are loaded (from the content-kind registry).
@@ -24,8 +25,10 @@ CONTENT_MODELS = tuple(models())
 
 
 @pytest.fixture(autouse=True)
-def empty_cache() -> None:
-    """Each test starts with no cached pages, content version or rate-limit counts from an earlier test."""
+def empty_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no cached pages, content version or rate-limit counts from an earlier test, and
+    with cache calls not paused by an earlier test's unreachable cache (articles.web.cache_guard)."""
+    monkeypatch.setattr(cache_guard, "_paused_until", 0.0)
     cache.clear()
     recent_pages.clear()
 

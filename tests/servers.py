@@ -1,11 +1,13 @@
 """Real servers for the tests that need more than Django's test client: gunicorn in production mode on a
-PostgreSQL database of its own and the shared Redis, an HTTP client that behaves like a browser behind the
-TLS proxy, and a TCP relay that can cut a connection to PostgreSQL or Redis and restore it."""
+PostgreSQL database of its own and the shared Redis, the front server (nginx) in front of it, an HTTP client
+that behaves like a browser behind the TLS proxy, and a TCP relay that can cut or freeze a connection to
+PostgreSQL or Redis and restore it."""
 
 import http.client
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -132,6 +134,72 @@ class Gunicorn:
         return self.log.read_text(errors="replace")
 
 
+def nginx_binary() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    assert found, "nginx is not installed (`make test` installs Debian's nginx-light)"
+    return found
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, what: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        assert process.poll() is None, log.read_text(errors="replace")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            assert time.monotonic() < deadline, f"{what} did not listen within 30 seconds"
+            time.sleep(0.1)
+
+
+@dataclass
+class Front:
+    """The front server: nginx, configured by `manage.py nginx_config --local`, run as this user, in front of
+    `app`. As behind a TLS load balancer that accepts only HTTPS: X-Forwarded-Proto is always https."""
+
+    env: dict[str, str]
+    app: Gunicorn
+    folder: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> "Front":
+        manage(
+            self.env,
+            "nginx_config",
+            "--local",
+            str(self.folder),
+            "--listen",
+            f"127.0.0.1:{self.port}",
+            "--app",
+            f"127.0.0.1:{self.app.port}",
+            "--forwarded-proto",
+            "https",
+        )
+        log = self.folder / "nginx.out"
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [nginx_binary(), "-p", str(self.folder), "-c", str(self.folder / "nginx.conf")],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        wait_for_port(self.port, self.process, log, "nginx")
+        return self
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=15)
+
+    def access_log(self) -> str:
+        return (self.folder / "access.log").read_text(errors="replace")
+
+
 @dataclass
 class Response:
     status: int
@@ -142,7 +210,7 @@ class Response:
 class Browser:
     """An HTTP client with a cookie jar, as a browser behind the TLS proxy would be (X-Forwarded-Proto)."""
 
-    def __init__(self, server: Gunicorn) -> None:
+    def __init__(self, server: "Gunicorn | Front") -> None:
         self.server = server
         self.cookies: dict[str, str] = {}
 
@@ -245,7 +313,9 @@ def form_values(html: str) -> dict[str, str]:
 
 class Relay:
     """A TCP relay on a port of its own to a real server (PostgreSQL, Redis): cut() drops every connection
-    and refuses new ones, as if the server went away; restore() lets connections through again."""
+    and refuses new ones, as if the server went away; restore() lets connections through again. freeze()
+    keeps every connection open and accepts new ones but passes nothing on, as if the server (or the network)
+    hung; thaw() lets the held data through again."""
 
     def __init__(self, target_port: int) -> None:
         self.target_port = target_port
@@ -253,7 +323,15 @@ class Relay:
         self._listener: socket.socket | None = None
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self._flowing = threading.Event()
+        self._flowing.set()
         self.restore()
+
+    def freeze(self) -> None:
+        self._flowing.clear()
+
+    def thaw(self) -> None:
+        self._flowing.set()
 
     def restore(self) -> None:
         listener = socket.socket()
@@ -264,6 +342,7 @@ class Relay:
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
 
     def cut(self) -> None:
+        self._flowing.set()  # frozen pumps wake up, to find their sockets closed
         if self._listener is not None:
             # shutdown() first: close() alone leaves the port listening while accept() is blocked on it.
             try:
@@ -300,6 +379,7 @@ class Relay:
     def _pump(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
+                self._flowing.wait()  # while frozen, what arrived is held here, and nothing more is read
                 sink.sendall(data)
         except OSError:
             pass

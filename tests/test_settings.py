@@ -65,3 +65,32 @@ def test_a_mistyped_debug_flag_is_an_error() -> None:
     result = run_settings({"DJANGO_DEBUG": "flase"})
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be true or false, not 'flase'" in result.stderr
+
+
+def test_a_trusted_proxy_that_is_not_an_address_stops_start_up() -> None:
+    result = run_settings({**PRODUCTION, "DJANGO_TRUSTED_PROXIES": "127.0.0.1,10.0.0.0/33"})
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES: '10.0.0.0/33' is not an IP address or network." in result.stderr
+
+
+def test_production_on_postgresql_waits_on_the_database_for_seconds_only() -> None:
+    code = (
+        "import django; django.setup()\n"
+        "from django.conf import settings as s\n"
+        "d = s.DATABASES['default']; print(d['ENGINE'], sorted(d['OPTIONS'].items()))"
+    )
+    env = {**PRODUCTION, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "ivmt_site.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "ivmt_site.postgres [('connect_timeout', 2), ('deadline', 4.0), "
+        "('options', '-c statement_timeout=3000')]"
+    )

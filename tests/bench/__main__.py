@@ -13,7 +13,7 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.bench import http_bench, loader_bench, search_bench
+from tests.bench import front_bench, http_bench, loader_bench, search_bench
 from tests.bench.report import Bar, Section
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
@@ -54,6 +54,7 @@ def main() -> int:
     sections: list[Section] = []
     for name, bench in [
         ("HTTP", http_bench.run),
+        ("front server", front_bench.run),
         ("loader", lambda: loader_bench.run(BENCH_DATABASE, Path("/tmp/ivmt-bench-loader"))),
         ("search", lambda: search_bench.run(BENCH_DATABASE)),
     ]:
