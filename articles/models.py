@@ -456,6 +456,23 @@ class RenderedBody(models.Model):
         raise NotImplementedError
 
     @classmethod
+    def rendered_fields(cls) -> list[str]:
+        """The fields render_stored_fields() fills: every stored field nobody edits, except a record's file
+        bookkeeping, timestamps, relations and what the database derives itself. A body rendered again writes
+        only these, so that it never writes back a text someone saved meanwhile."""
+        return [
+            field.name
+            for field in cls._meta.concrete_fields
+            if not field.editable
+            and not field.primary_key
+            and not field.is_relation
+            and not field.generated
+            and not getattr(field, "auto_now", False)
+            and not getattr(field, "auto_now_add", False)
+            and field.name not in {"source_path", "loaded_fingerprint"}
+        ]
+
+    @classmethod
     def is_topic_key(cls, key: str) -> bool:
         """Whether the record keyed `key` is a topic page: its body keeps a topic page's shape (key points,
         what is not known) and it has a main message. Models with topic pages decide it here, once."""

@@ -6,9 +6,11 @@ history), the bodies built from it are rendered again here. Which kinds hold suc
 registry.
 """
 
+from django.db import transaction
+
 from articles.models import GlossaryTerm, LoadedFromFile, Reference, RenderedBody, SharedBlock
 from articles.registry import body_kinds, content_kinds, kind_of
-from articles.rendering.bodies import BodyJob, render_stored_bodies
+from articles.rendering.bodies import BodyJob, BodyRendering, render_stored_bodies
 from articles.rendering.renderer import normalize_source
 
 
@@ -70,9 +72,21 @@ def rerender_bodies(
         parallel=parallel,
     )
     for record, rendering in zip(records, renderings, strict=True):
-        record.prepared_rendering = rendering
-        record.save()
+        store_rendering(record, rendering)
     return len(records)
+
+
+def store_rendering(record: RenderedBody, rendering: BodyRendering) -> None:
+    """Store a body rendered again without writing over an edit saved while it rendered (rendering every page
+    takes seconds): the row is read again under a lock, only the rendered fields are written, and a body
+    whose text changed since is rendered again from the text saved now."""
+    model = type(record)
+    with transaction.atomic():
+        current = model.objects.select_for_update().filter(pk=record.pk).first()
+        if current is None:  # deleted meanwhile
+            return
+        current.prepared_rendering = rendering  # used only if rendered from exactly the text saved now
+        current.save(update_fields=model.rendered_fields())
 
 
 def rerender_after_changing(model: type[LoadedFromFile], keys: set[str]) -> int:
