@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 MAX_SUMMARY_LENGTH = 200
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only, not "２０２６"
 
 
 def newest_first(changes: list[dict[str, str]]) -> bool:
