@@ -28,7 +28,7 @@ def read_text(path: Path, errors: list[ContentError], root: Path | None = None) 
                 errors.append(
                     ContentError(
                         path,
-                        f"is a symbolic link to {quoted(str(target))}, outside the content folder: "
+                        f"is a symbolic link to {str(target)[:300]!r}, outside the content folder: "
                         "content files must be in it (copy the file in instead)",
                     )
                 )

@@ -169,6 +169,13 @@ def limit_problems(text: str) -> list[LimitProblem]:
         problems.append(LimitProblem(line, "holds a NUL byte (character 0), which text may not contain"))
     if deep := too_deep(text):
         problems.append(deep)
+    run, mark, line = longest_mark_run(text)
+    if run > MAX_MARK_RUN:
+        problems.append(
+            LimitProblem(
+                line, f"{run:,} {mark!r} in a row; the limit is {MAX_MARK_RUN:,} of one mark in a row"
+            )
+        )
     read_ahead, line = bracket_read_ahead(text)
     if read_ahead > MAX_BRACKET_READ_AHEAD:
         problems.append(
@@ -176,13 +183,6 @@ def limit_problems(text: str) -> list[LimitProblem]:
                 line,
                 "too many '[' left open or nested in one paragraph to render in reasonable time: close each "
                 "'[' with ']', or write '\\[' for a bracket meant as text",
-            )
-        )
-    run, mark, line = longest_mark_run(text)
-    if run > MAX_MARK_RUN:
-        problems.append(
-            LimitProblem(
-                line, f"{run:,} {mark!r} in a row; the limit is {MAX_MARK_RUN:,} of one mark in a row"
             )
         )
     read_ahead, line = tag_read_ahead(text)
