@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from articles.content_files import parsing
 from articles.rendering.input_limits import MAX_BODY_CHARACTERS, MAX_FILE_BYTES
 from tests.conftest import GLOSSARY_REVIEW_DATES, article_file, database_snapshot
 
@@ -159,7 +160,12 @@ HOSTILE = [
         links_to(PAGE, lambda root: Path("/dev/zero")),
         "outside the content folder",
     ),
-    ("pipe", PAGE, makes_pipe(PAGE), "is not a regular file (a device, pipe or socket): it was not read"),
+    (
+        "pipe",
+        PAGE,
+        makes_pipe(PAGE),
+        "is not a regular file (a folder, device, pipe or socket): it was not read",
+    ),
     (
         "oversize_file",
         PAGE,
@@ -240,3 +246,21 @@ def test_a_huge_quoted_value_is_cut_short_in_the_message(minimal_content: Path) 
     messages, _, _ = run(minimal_content)
     assert "'status' must be one of" in messages
     assert "cut short" in messages and len(messages) < 1000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (ALIAS_BOMB, "YAML aliases and anchors"),
+        (page().replace("order: 10\n", "order: 10\norder: 20\n"), "given twice"),
+    ],
+    ids=["alias_bomb", "duplicate_key"],
+)
+def test_the_pure_python_yaml_reader_refuses_the_same(
+    minimal_content: Path, monkeypatch: pytest.MonkeyPatch, text: str, expected: str
+) -> None:
+    """Without libyaml (or for text only the pure-Python reader reads), aliases and duplicates are refused."""
+    monkeypatch.setattr(parsing, "_FAST_LOADER", None)
+    (minimal_content / PAGE).write_text(text)
+    messages, _, seconds = run(minimal_content, "--check")
+    assert expected in messages and seconds < HANG

@@ -47,7 +47,9 @@ def read_text(path: Path, errors: list[ContentError], root: Path | None = None) 
         info = os.fstat(file.fileno())
         if not stat.S_ISREG(info.st_mode):
             errors.append(
-                ContentError(path, "is not a regular file (a device, pipe or socket): it was not read")
+                ContentError(
+                    path, "is not a regular file (a folder, device, pipe or socket): it was not read"
+                )
             )
             return None
         if info.st_size > MAX_FILE_BYTES:

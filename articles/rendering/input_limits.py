@@ -11,8 +11,9 @@ import ctypes
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import NamedTuple
 
 # A content file is read only when it is at most this size (checked before reading it).
@@ -210,6 +211,16 @@ class _RenderTimedOut(BaseException):
 _timing = threading.local()
 
 
+def _processor_time(thread_id: int) -> Callable[[], float]:
+    """A clock of the processor time the thread has used, readable from another thread (wall time where the
+    system cannot tell, as on macOS)."""
+    try:
+        clock = time.pthread_getcpuclockid(thread_id)
+    except (AttributeError, OSError):
+        return time.monotonic
+    return partial(time.clock_gettime, clock)
+
+
 @contextmanager
 def render_time_limit(seconds: float = RENDER_TIME_LIMIT_SECONDS) -> Iterator[None]:
     """Raise BodyTooComplex when the block uses more than `seconds` of this thread's processor time (not
@@ -221,8 +232,8 @@ def render_time_limit(seconds: float = RENDER_TIME_LIMIT_SECONDS) -> Iterator[No
         yield
         return
     thread_id = threading.get_ident()
-    clock = time.pthread_getcpuclockid(thread_id)
-    started = time.clock_gettime(clock)
+    used = _processor_time(thread_id)
+    started = used()
     lock = threading.Lock()
     finished = threading.Event()
     running = True
@@ -230,7 +241,7 @@ def render_time_limit(seconds: float = RENDER_TIME_LIMIT_SECONDS) -> Iterator[No
     def watch() -> None:
         while not finished.wait(_WATCH_INTERVAL_SECONDS):
             with lock:
-                if running and time.clock_gettime(clock) - started > seconds:
+                if running and used() - started > seconds:
                     ctypes.pythonapi.PyThreadState_SetAsyncExc(
                         ctypes.c_ulong(thread_id), ctypes.py_object(_RenderTimedOut)
                     )
