@@ -5,6 +5,7 @@ and rendering anything is bounded in time."""
 import time
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from articles.models import Article, PageRevision
@@ -69,6 +70,8 @@ def test_the_preview_of_proposed_changes_saved_beyond_the_limits_says_why(
     admin_client: Client, loaded_site: None, body: str, message: str
 ) -> None:
     """Proposed changes saved before these limits existed (or by hand) are not rendered: no 500."""
+    if "\x00" in body and connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL itself refuses to store a NUL byte")
     article = Article.objects.get(slug="side-effects")
     change = PageRevision.objects.create(
         article=article, title=article.title, summary=article.summary, body=body, change_note="Test."
