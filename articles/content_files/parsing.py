@@ -6,6 +6,7 @@ import codecs
 import os
 import stat
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ def read_text(path: Path, errors: list[ContentError], root: Path | None = None) 
     try:
         if path.is_symlink():
             target = path.resolve()
-            if root is None or not target.is_relative_to(root.resolve()):
+            if root is None or not inside(target, real_folder(root)):
                 errors.append(
                     ContentError(
                         path,
@@ -33,13 +34,16 @@ def read_text(path: Path, errors: list[ContentError], root: Path | None = None) 
                     )
                 )
                 return None
-        elif root is not None and not path.resolve().is_relative_to(root.resolve()):
+        elif root is not None and not inside(real_folder(path.parent) / path.name, real_folder(root)):
             errors.append(
                 ContentError(path, "is reached through a symbolic link to outside the content folder")
             )
             return None
-        # Opened without following a last symbolic link (checked above) and without waiting on a pipe.
-        descriptor = os.open(path.resolve(), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        else:
+            target = path
+        # Opened without following a symbolic link (the target's was checked above) and without waiting on
+        # a pipe.
+        descriptor = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as error:
         errors.append(ContentError(path, f"cannot be read: {error.strerror}"))
         return None
@@ -60,6 +64,16 @@ def read_text(path: Path, errors: list[ContentError], root: Path | None = None) 
         errors.append(ContentError(path, too_large(len(data))))
         return None
     return decoded(data, path, errors)
+
+
+@lru_cache(maxsize=1024)
+def real_folder(folder: Path) -> Path:
+    """A folder's real path, symbolic links resolved (once per folder: a load reads thousands of files)."""
+    return folder.resolve()
+
+
+def inside(path: Path, folder: Path) -> bool:
+    return str(path).startswith(f"{folder}{os.sep}")
 
 
 def too_large(size: int) -> str:

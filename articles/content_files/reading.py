@@ -27,7 +27,7 @@ from articles.registry import (
 )
 from articles.rendering import bodies
 from articles.rendering.body_rules import body_problems
-from articles.rendering.input_limits import BodyTooComplex, limit_problems
+from articles.rendering.input_limits import BodyTooComplex
 
 
 def clean_mapping(
@@ -312,9 +312,7 @@ def rendered_bodies(
         if entry.body_field is None:
             continue
         stored = stored_html(entry) if stored_html else None
-        if limit_problems(entry.values[entry.body_field]):
-            html[entry.model, entry.key] = ""  # refused already, naming the line: it is not rendered
-        elif stored is None:
+        if stored is None:
             to_render.append(entry)
         else:
             html[entry.model, entry.key] = stored
@@ -327,10 +325,12 @@ def rendered_bodies(
     )
     for entry, rendering in zip(to_render, renderings, strict=True):
         if isinstance(rendering, BodyTooComplex):
-            content.errors += [
+            # Refused before rendering began (said already, by the body's rules) or cut off while rendering.
+            refusals = [
                 ContentError(entry.path, problem.message, line=entry.file_line(problem.line))
                 for problem in rendering.problems
             ]
+            content.errors += [refusal for refusal in refusals if refusal not in content.errors]
             html[entry.model, entry.key] = ""
             continue
         content.rendered[entry.model, entry.key] = rendering

@@ -39,7 +39,10 @@ _WATCH_INTERVAL_SECONDS = 0.05
 MAX_QUOTE_CHARACTERS = 60
 
 _CONTAINER_MARK = re.compile(r" {0,3}> ?| {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]|    |\t")
-_MARK_RUN = re.compile(r"([^\w\s])\1*")
+# A line starting with more characters that can open a level than the limit has levels (searched from a
+# newline, which the regular expression engine finds fast; the text is searched with one put first).
+_LONG_LINE_START = re.compile(rf"\n[ \t>*+\-0-9.)]{{{MAX_NESTING_DEPTH + 1}}}")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _TAG_START = re.compile(r"<[a-zA-Z]")
 # A bracket, an escaped character (which opens or closes nothing), or the start of a blank line.
 _BRACKET_TOKEN = re.compile(r"\\.|\[|\]|\n[ \t]*(?=\n)", re.DOTALL)
@@ -88,6 +91,8 @@ def nesting_depth(line: str) -> int:
 
 
 def too_deep(text: str) -> LimitProblem | None:
+    if not _LONG_LINE_START.search("\n" + text):
+        return None  # each level takes at least one of these characters at the start of a line
     for number, line in enumerate(text.split("\n"), start=1):
         depth = nesting_depth(line)
         if depth > MAX_NESTING_DEPTH:
@@ -102,6 +107,9 @@ def bracket_read_ahead(text: str) -> tuple[int, int | None]:
     """How many characters Python-Markdown reads ahead from the '['s of `text` looking for their ']' (each
     paragraph on its own; an escaped bracket does not count), and the line of the '[' it reads furthest
     from."""
+    brackets = text.count("[")
+    if brackets == 0 or brackets * max(map(len, _BLANK_LINE.split(text))) <= MAX_BRACKET_READ_AHEAD:
+        return 0, None  # each '[' reads at most to the end of its paragraph: well within the limit
     total = 0
     furthest = (0, 0)
     open_at: list[int] = []
@@ -128,14 +136,27 @@ def bracket_read_ahead(text: str) -> tuple[int, int | None]:
     return total, text.count("\n", 0, furthest[1]) + 1
 
 
-def longest_mark_run(text: str) -> tuple[int, str, int]:
-    """The longest run of one punctuation mark in `text`: its length, the mark and its line."""
-    longest = (0, "", 0)
-    for run in _MARK_RUN.finditer(text):
-        if run.end() - run.start() > longest[0]:
-            longest = (run.end() - run.start(), run.group(1), run.start())
-    length, mark, start = longest
-    return length, mark, text.count("\n", 0, start) + 1
+def long_mark_run(text: str) -> tuple[int, str, int] | None:
+    """The first run of one punctuation mark longer than MAX_MARK_RUN: its length, the mark and its line.
+
+    Such a run holds two characters `step` apart at a multiple of `step`, so only those places are looked
+    at: a regular expression would itself be slow here, and this check runs on every body of every load."""
+    step = MAX_MARK_RUN // 2
+    for place in range(0, len(text) - step, step):
+        mark = text[place]
+        if mark != text[place + step] or mark.isalnum() or mark.isspace():
+            continue
+        start = place
+        while start > 0 and text[start - 1] == mark:
+            start -= 1
+        end = place
+        while end < len(text) and text[end] == mark and end - start <= MAX_MARK_RUN:
+            end += 1
+        if end - start > MAX_MARK_RUN:
+            while end < len(text) and text[end] == mark:
+                end += 1
+            return end - start, mark, text.count("\n", 0, start) + 1
+    return None
 
 
 def tag_read_ahead(text: str) -> tuple[int, int | None]:
@@ -170,8 +191,8 @@ def limit_problems(text: str) -> list[LimitProblem]:
         problems.append(LimitProblem(line, "holds a NUL byte (character 0), which text may not contain"))
     if deep := too_deep(text):
         problems.append(deep)
-    run, mark, line = longest_mark_run(text)
-    if run > MAX_MARK_RUN:
+    if long_run := long_mark_run(text):
+        run, mark, line = long_run
         problems.append(
             LimitProblem(
                 line, f"{run:,} {mark!r} in a row; the limit is {MAX_MARK_RUN:,} of one mark in a row"
