@@ -2,6 +2,7 @@
 the editor's live preview, the staff preview of proposed changes), never rendered slowly or failed with a 500;
 and rendering anything is bounded in time."""
 
+import threading
 import time
 
 import pytest
@@ -9,7 +10,7 @@ from django.db import connection
 from django.test import Client
 
 from articles.models import Article, PageRevision
-from articles.rendering.input_limits import MAX_BODY_CHARACTERS, BodyTooComplex, limit_problems
+from articles.rendering.input_limits import MAX_BODY_CHARACTERS, MAX_MARK_RUN, BodyTooComplex, limit_problems
 from articles.rendering.renderer import render_markdown
 from faq.models import AnswerRevision, Question
 from tests.conftest import TOPIC_BODY, article_admin_form
@@ -101,3 +102,35 @@ def test_a_body_that_keeps_the_limits_but_renders_slowly_is_cut_off() -> None:
 def test_the_real_pages_are_far_inside_the_limits(site_content) -> None:
     for path in site_content.rglob("*.md"):
         assert limit_problems(path.read_text()) == [], path
+
+
+@pytest.mark.parametrize(
+    ("body", "refused"),
+    [
+        ("-" * MAX_MARK_RUN, False),
+        ("a" + "-" * (MAX_MARK_RUN + 1) + "b", True),
+        (("(" * (MAX_MARK_RUN - 1) + "a") * 60, False),  # many runs just under the limit
+        (
+            "(" * 60_000,
+            True,
+        ),  # bleach's link finder is quadratic here, in C: the time limit could not stop it
+    ],
+)
+def test_a_run_of_one_mark_is_held_to_the_limit(body: str, refused: bool) -> None:
+    assert bool(limit_problems(body)) is refused
+
+
+def test_the_render_time_limit_works_in_a_server_thread() -> None:
+    """gunicorn serves requests in threads: the limit must stop a render there too."""
+    outcome: list[BaseException] = []
+
+    def render() -> None:
+        try:
+            render_markdown("<div>" * 12_000)
+        except BodyTooComplex as refused:
+            outcome.append(refused)
+
+    thread = threading.Thread(target=render)
+    thread.start()
+    thread.join(timeout=HANG)
+    assert not thread.is_alive() and len(outcome) == 1
