@@ -7,6 +7,7 @@ from django import forms
 from articles.change_log import ChangeLogField
 from articles.editorial.body_checks import live_body_problems
 from articles.editorial.change_checks import record_problems
+from articles.editorial.editor_preview import render_problems
 from articles.models import (
     Article,
     DecisionOption,
@@ -47,7 +48,11 @@ class CitingBodyForm(forms.ModelForm):
     def check_content(self, cleaned: dict[str, Any]) -> None:
         text = cleaned.get(self.body_field)
         if text:
-            problems = live_body_problems(text, model=self.body_model(), key=self.body_key())
+            # A body that keeps every rule is rendered once here too: saving renders it, and a body that
+            # takes too long to render must be refused with a message, not fail the save.
+            problems = live_body_problems(
+                text, model=self.body_model(), key=self.body_key()
+            ) or render_problems(text)
             if problems:
                 self.add_error(self.body_field, problems)
 

@@ -46,7 +46,8 @@ validate_content_slug = RegexValidator(
 
 def is_content_slug(value: object) -> bool:
     """Whether `value` is a key validate_content_slug accepts (for checks that report in their own words)."""
-    return isinstance(value, str) and validate_content_slug.regex.search(value) is not None
+    # fullmatch: the pattern's '$' would also let through a key ending in a newline (a YAML '|' value).
+    return isinstance(value, str) and validate_content_slug.regex.fullmatch(value) is not None
 
 
 MAIN_MESSAGE_MISSING = (

@@ -16,6 +16,7 @@ from articles.decision_aid import (
     split_at_certification,
     summary_from,
 )
+from articles.editorial.editor_preview import refused_preview_response
 from articles.models import (
     HOME_SLUG,
     OPTIONS_SLUG,
@@ -25,6 +26,7 @@ from articles.models import (
     PageRevision,
     oldest_review,
 )
+from articles.rendering.input_limits import BodyTooComplex
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -111,7 +113,11 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_member_required
 def revision_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """A live page as it would be with the proposed changes published. Staff only."""
-    return render_preview(request, get_object_or_404(PageRevision, pk=pk).as_live())
+    revision = get_object_or_404(PageRevision, pk=pk)
+    try:
+        return render_preview(request, revision.as_live())
+    except BodyTooComplex as refused:
+        return refused_preview_response(refused)
 
 
 def glossary(request: HttpRequest) -> HttpResponse:

@@ -6,7 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
+from articles.editorial.editor_preview import refused_preview_response
 from articles.models import attach_references, oldest_review
+from articles.rendering.input_limits import BodyTooComplex
 from faq.models import AnswerRevision, Category, Question
 
 
@@ -47,6 +49,10 @@ def faq_preview(request: HttpRequest) -> HttpResponse:
 @staff_member_required
 def revision_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """A live answer as it would be with the proposed changes published, under a "preview" banner (staff)."""
-    answer = get_object_or_404(AnswerRevision, pk=pk).as_live()
+    change = get_object_or_404(AnswerRevision, pk=pk)
+    try:
+        answer = change.as_live()
+    except BodyTooComplex as refused:
+        return refused_preview_response(refused)
     attach_references([answer])
     return render(request, "faq/answer_preview.html", {"question": answer, "preview": True})

@@ -14,6 +14,10 @@ def display_path(path: Path) -> str:
     return str(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
 
 
+# A problem is said in a few lines at most, whatever a file quotes into it (a 7 MB value, say).
+MAX_MESSAGE_CHARACTERS = 600
+
+
 @dataclass(frozen=True)
 class ContentError:
     path: Path
@@ -22,7 +26,10 @@ class ContentError:
 
     def __str__(self) -> str:
         where = f"{display_path(self.path)}:{self.line}" if self.line else display_path(self.path)
-        return f"{where}: {self.message}"
+        message = self.message
+        if len(message) > MAX_MESSAGE_CHARACTERS:
+            message = message[:MAX_MESSAGE_CHARACTERS] + f"... (cut short: {len(message):,} characters)"
+        return f"{where}: {message}"
 
 
 @dataclass(frozen=True)

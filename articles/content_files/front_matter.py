@@ -17,7 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from articles.change_log import strict_iso_date
-from articles.models import validate_content_slug
+from articles.models import is_content_slug, validate_content_slug
 
 # Django's messages, reworded to follow the field's name ("'summary' is 161 characters long; ...").
 _MESSAGES = {
@@ -27,7 +27,7 @@ _MESSAGES = {
     "min_value": "must be %(limit_value)s or more",
     "invalid_choice": "must be one of %(choices)s, not %(value)r",
 }
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"[0-9]+")
 # Model rules whose message names the admin's labels, in a file's words (a whole sentence, with the error's
 # params).
 _FILE_WORDING = {
@@ -192,9 +192,8 @@ def check_values(
         if key is None:
             continue  # a missing required key is the caller's to report
         try:
-            if not isinstance(key, str):
+            if not is_content_slug(key):
                 raise ValidationError(validate_content_slug.message)
-            validate_content_slug(key)
         except ValidationError as error:
             problems += [about(relation.name, f"{message}, not {key!r}") for message in error.messages]
         values[relation.name] = key

@@ -27,6 +27,7 @@ from articles.registry import (
 )
 from articles.rendering import bodies
 from articles.rendering.body_rules import body_problems
+from articles.rendering.input_limits import BodyTooComplex
 
 
 def clean_mapping(
@@ -87,10 +88,11 @@ def read_markdown_record(
     kind: ContentKind,
     errors: list[ContentError],
     known: tuple[frozenset[str], frozenset[str]] | None = None,
+    root: Path | None = None,
 ) -> Entry | None:
     """One record from its Markdown file: front matter, then the body. With `known` (the reference keys and
     shared block names there are), the body is checked too, even when the front matter has problems, so that
-    one run reports both."""
+    one run reports both. `root`: the content folder (a symbolic link may point only inside it)."""
     if isinstance(kind.files, SingleFile):
         if not path.exists():
             errors.append(
@@ -102,7 +104,7 @@ def read_markdown_record(
         key: str | None = kind.single_key
     else:
         key = slug_from_file(path, errors)
-    parsed = split_markdown_file(path, errors)
+    parsed = split_markdown_file(path, errors, root)
     if key is None or parsed is None:
         return None
     values = clean_mapping(parsed.front, kind, path, errors, key=key)
@@ -138,10 +140,15 @@ def file_body_problems(
 
 
 def _read_and_check(
-    path: Path, *, model: type[LoadedFromFile], reference_keys: frozenset[str], block_names: frozenset[str]
+    path: Path,
+    *,
+    model: type[LoadedFromFile],
+    reference_keys: frozenset[str],
+    block_names: frozenset[str],
+    root: Path | None,
 ) -> tuple[Entry | None, list[ContentError]]:
     errors: list[ContentError] = []
-    entry = read_markdown_record(path, kind_of(model), errors, known=(reference_keys, block_names))
+    entry = read_markdown_record(path, kind_of(model), errors, known=(reference_keys, block_names), root=root)
     return entry, errors
 
 
@@ -151,11 +158,14 @@ def read_checked_records(
     reference_keys: frozenset[str],
     block_names: frozenset[str],
     errors: list[ContentError],
+    root: Path | None = None,
 ) -> list[Entry]:
     """Markdown records, each read and checked on its own, across processes when there are many files (no
     database is touched). Checks that need every file come later, in check_cross_references."""
     # The model, not the kind, crosses to the worker processes: a kind holds functions that do not pickle.
-    check = partial(_read_and_check, model=kind.model, reference_keys=reference_keys, block_names=block_names)
+    check = partial(
+        _read_and_check, model=kind.model, reference_keys=reference_keys, block_names=block_names, root=root
+    )
     entries = []
     for entry, problems in bodies.map_in_processes(check, paths, parallel=True):
         errors.extend(problems)
@@ -176,11 +186,16 @@ def provisional_key(kind: ContentKind, raw: Any) -> str | None:
 
 
 def read_yaml_list(
-    path: Path, kind: ContentKind, errors: list[ContentError], broken: set[str] | None = None
+    path: Path,
+    kind: ContentKind,
+    errors: list[ContentError],
+    broken: set[str] | None = None,
+    root: Path | None = None,
 ) -> list[Entry]:
-    """The records of a YAML list. `broken` collects the keys of entries with problems."""
+    """The records of a YAML list. `broken` collects the keys of entries with problems; `root`: the content
+    folder (a symbolic link may point only inside it)."""
     assert isinstance(kind.files, YamlList)
-    source = read_text(path, errors)
+    source = read_text(path, errors, root)
     if source is None:
         return []
     data = load_yaml(source, path, errors)
@@ -216,16 +231,16 @@ def read_yaml_list(
     return entries
 
 
-def read_kind(kind: ContentKind, paths: list[Path], content: "ContentSet") -> list[Entry]:
-    """Every record of one kind that its files (`paths`, as its layout finds them) hold."""
+def read_kind(kind: ContentKind, paths: list[Path], content: "ContentSet", root: Path) -> list[Entry]:
+    """Every record of one kind that its files (`paths`, as its layout finds them, under `root`) hold."""
     if isinstance(kind.files, YamlList):
         broken: set[str] = set()
-        entries = read_yaml_list(paths[0], kind, content.errors, broken)
+        entries = read_yaml_list(paths[0], kind, content.errors, broken, root)
         content.broken_keys |= {(kind.model, key) for key in broken}
         return entries
     reference_keys = content.keys_of(Reference)
     block_names = frozenset(content.block_sources()) if kind.uses_blocks else frozenset()
-    return read_checked_records(paths, kind, reference_keys, block_names, content.errors)
+    return read_checked_records(paths, kind, reference_keys, block_names, content.errors, root)
 
 
 def check_cross_references(content: ContentSet, stored_html: StoredHtml | None = None) -> None:
@@ -309,6 +324,15 @@ def rendered_bodies(
         blocks=content.block_sources(),
     )
     for entry, rendering in zip(to_render, renderings, strict=True):
+        if isinstance(rendering, BodyTooComplex):
+            # Refused before rendering began (said already, by the body's rules) or cut off while rendering.
+            refusals = [
+                ContentError(entry.path, problem.message, line=entry.file_line(problem.line))
+                for problem in rendering.problems
+            ]
+            content.errors += [refusal for refusal in refusals if refusal not in content.errors]
+            html[entry.model, entry.key] = ""
+            continue
         content.rendered[entry.model, entry.key] = rendering
         html[entry.model, entry.key] = rendering.html
     return html
@@ -326,7 +350,7 @@ def read_content(root: Path, *, stored_html: StoredHtml | None = None) -> Conten
         return content
     for kind in content_kinds():
         paths = kind.files.paths(root)  # listed once: a folder may hold 10,000 files
-        entries = read_kind(kind, paths, content)
+        entries = read_kind(kind, paths, content, root)
         content.entries += entries
         if not isinstance(kind.files, MarkdownFolder):
             continue

@@ -175,7 +175,17 @@ def applied_record(decision: Decision, source_root: Path) -> LoadedFromFile:
     record.apply_content(entry.values)
     record.source_path = source_path_of(entry, source_root)
     record.loaded_fingerprint = fingerprint(entry.values)
-    record.full_clean(exclude=[entry.model.KEY_FIELD] if decision.outcome is Outcome.UPDATED else None)
+    try:
+        record.full_clean(exclude=[entry.model.KEY_FIELD] if decision.outcome is Outcome.UPDATED else None)
+    except ValidationError as error:
+        # The files' checks should have said this already; if not, it is still said naming the file.
+        raise ContentInvalid(
+            [
+                ContentError(entry.path, f"{name}: {message}" if name != "__all__" else message)
+                for name, messages in error.message_dict.items()
+                for message in messages
+            ]
+        ) from None
     return record
 
 
@@ -346,29 +356,36 @@ def sync_content(
                 settle(d, prefer, force_live=force_live) if d.outcome is Outcome.CONFLICT else d
                 for d in report.decisions
             ]
+        # A dry run (loadcontent --check) writes exactly as a load does and then rolls back, so that it finds
+        # every problem the load would: what a save, the models' validation or the database refuses too.
+        write_all(report, content, source_root, today or timezone.localdate())
         if dry_run:
-            return report
-        keep_admin_versions_in_history(report.decisions)
-        bodies = body_models()
-        with reversion.create_revision():
-            reversion.set_comment(LOAD_COMMENT)
-            for decision in report.decisions:
-                if decision.entry.model not in bodies:
-                    write(decision, source_root)
-            write_bodies([d for d in report.decisions if d.entry.model in bodies], content, source_root)
-            report.proposals = [
-                propose(d, source_root, today or timezone.localdate()) for d in report.of(Outcome.PROPOSED)
-            ]
-        written = [d for d in report.decisions if applies_file(d)]
-        report.written = bool(written)
-        # Pages written in this run already saw the new glossary and blocks; the others need rendering again.
-        skip = {(d.entry.model, d.entry.key) for d in written}
-        renders_into = {kind_of(d.entry.model).renders_into_bodies for d in written}
-        if "all" in renders_into:
-            rerender_bodies(skip=skip, parallel=True)
-        elif "users" in renders_into:
-            changed_blocks = {
-                d.entry.key for d in written if kind_of(d.entry.model).renders_into_bodies == "users"
-            }
-            rerender_bodies(skip=skip, parallel=True, using_blocks=changed_blocks)
+            transaction.set_rollback(True)
+            report.written = False
+            report.proposals = []
     return report
+
+
+def write_all(report: SyncReport, content: ContentSet, source_root: Path, today: date) -> None:
+    """Write what `report` decided, in the transaction sync_content holds."""
+    keep_admin_versions_in_history(report.decisions)
+    bodies = body_models()
+    with reversion.create_revision():
+        reversion.set_comment(LOAD_COMMENT)
+        for decision in report.decisions:
+            if decision.entry.model not in bodies:
+                write(decision, source_root)
+        write_bodies([d for d in report.decisions if d.entry.model in bodies], content, source_root)
+        report.proposals = [propose(d, source_root, today) for d in report.of(Outcome.PROPOSED)]
+    written = [d for d in report.decisions if applies_file(d)]
+    report.written = bool(written)
+    # Pages written in this run already saw the new glossary and blocks; the others need rendering again.
+    skip = {(d.entry.model, d.entry.key) for d in written}
+    renders_into = {kind_of(d.entry.model).renders_into_bodies for d in written}
+    if "all" in renders_into:
+        rerender_bodies(skip=skip, parallel=True)
+    elif "users" in renders_into:
+        changed_blocks = {
+            d.entry.key for d in written if kind_of(d.entry.model).renders_into_bodies == "users"
+        }
+        rerender_bodies(skip=skip, parallel=True, using_blocks=changed_blocks)

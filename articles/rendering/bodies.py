@@ -13,6 +13,7 @@ from functools import partial
 
 from articles.rendering.citations import link_citations
 from articles.rendering.glossary_links import TermMatcher, link_glossary_terms
+from articles.rendering.input_limits import BodyTooComplex, check_limits, render_time_limit
 from articles.rendering.readability import PageReadability, page_readability
 from articles.rendering.renderer import render_markdown
 from articles.rendering.shared_blocks import expand_blocks
@@ -35,9 +36,12 @@ def render_body(
     blocks: Mapping[str, str] = NO_BLOCKS,
 ) -> SanitizedBody:
     """`text` with its shared blocks put in (see articles.rendering.shared_blocks), citations numbered,
-    rendered and sanitized. `blocks` maps each shared block's name to its Markdown."""
-    cited = link_citations(expand_blocks(text, blocks), known_keys, anchor_prefix=anchor_prefix)
-    return SanitizedBody(html=render_markdown(cited.markdown), reference_keys=cited.keys)
+    rendered and sanitized. `blocks` maps each shared block's name to its Markdown. Raises
+    input_limits.BodyTooComplex for a body beyond the limits."""
+    check_limits(text)
+    with render_time_limit():
+        cited = link_citations(expand_blocks(text, blocks), known_keys, anchor_prefix=anchor_prefix)
+        return SanitizedBody(html=render_markdown(cited.markdown), reference_keys=cited.keys)
 
 
 @dataclass(frozen=True)
@@ -69,17 +73,18 @@ def render_stored_body(
     matchers: Sequence[TermMatcher],
     blocks: Mapping[str, str] = NO_BLOCKS,
 ) -> BodyRendering:
-    rendered = job.rendered or render_body(
-        job.source, known_keys, anchor_prefix=job.anchor_prefix, blocks=blocks
-    )
-    html = link_glossary_terms(rendered.html, matchers)
-    return BodyRendering(
-        source=job.source,
-        anchor_prefix=job.anchor_prefix,
-        html=html,
-        reference_keys=rendered.reference_keys,
-        readability=page_readability(html),
-    )
+    with render_time_limit():
+        rendered = job.rendered or render_body(
+            job.source, known_keys, anchor_prefix=job.anchor_prefix, blocks=blocks
+        )
+        html = link_glossary_terms(rendered.html, matchers)
+        return BodyRendering(
+            source=job.source,
+            anchor_prefix=job.anchor_prefix,
+            html=html,
+            reference_keys=rendered.reference_keys,
+            readability=page_readability(html),
+        )
 
 
 # Below this many bodies, starting worker processes costs more than it saves.
@@ -108,15 +113,19 @@ def map_in_processes[T, R](function: Callable[[T], R], items: Iterable[T], *, pa
 
 def _render_pair(
     pair: tuple[str, str], *, known_keys: Container[str], blocks: Mapping[str, str]
-) -> SanitizedBody:
+) -> SanitizedBody | BodyTooComplex:
     source, anchor_prefix = pair
-    return render_body(source, known_keys, anchor_prefix=anchor_prefix, blocks=blocks)
+    try:
+        return render_body(source, known_keys, anchor_prefix=anchor_prefix, blocks=blocks)
+    except BodyTooComplex as refused:
+        return refused
 
 
 def render_bodies(
     pairs: Sequence[tuple[str, str]], *, known_keys: Container[str], blocks: Mapping[str, str]
-) -> list[SanitizedBody]:
-    """render_body for each (source, anchor_prefix), across processes when there are many."""
+) -> list[SanitizedBody | BodyTooComplex]:
+    """render_body for each (source, anchor_prefix), across processes when there are many; a body beyond
+    the limits (articles.rendering.input_limits) gives the refusal instead: one body cannot stop the rest."""
     render = partial(_render_pair, known_keys=known_keys, blocks=blocks)
     return map_in_processes(render, pairs, parallel=True)
 

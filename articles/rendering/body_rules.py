@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from articles.rendering.care_cards import card_problems
 from articles.rendering.citations import CITATION, CITATION_KEY, citation_problems, link_citations
+from articles.rendering.input_limits import limit_problems
 from articles.rendering.pictures import picture_problems
 from articles.rendering.shared_blocks import block_problems
 
@@ -63,6 +64,9 @@ def body_problems(
     """Everything wrong in one body on its own. `in_block`: the body is a shared block (which may not use
     another); `topic_page`: it must keep a topic page's shape; `closing_section`: the heading of the section
     it must end with (see RenderedBody.closing_section_for)."""
+    if beyond := limit_problems(text):
+        # The other rules (and Markdown) may be slow on such a body: its limits are all there is to say.
+        return [BodyProblem(line, message) for line, message in beyond]
     problems = [
         BodyProblem(line, problem)
         for line, problem in [

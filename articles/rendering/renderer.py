@@ -15,6 +15,7 @@ import markdown
 from bleach.linkifier import LinkifyFilter
 
 from articles.rendering.care_cards import CARD_CLASSES, VISUALLY_HIDDEN, CareCardExtension
+from articles.rendering.input_limits import check_limits, render_time_limit
 
 ALLOWED_TAGS = frozenset(
     {
@@ -168,8 +169,12 @@ def _sanitize(html: str) -> str:
 
 
 def render_markdown(text: str) -> str:
-    """Render Markdown to HTML that is safe to place inside an element (never inside an attribute)."""
-    return _sanitize(_markdown_to_html(text))
+    """Render Markdown to HTML that is safe to place inside an element (never inside an attribute).
+
+    Raises input_limits.BodyTooComplex for text beyond the limits, which Markdown might take minutes on."""
+    check_limits(text)
+    with render_time_limit():
+        return _sanitize(_markdown_to_html(text))
 
 
 def normalize_source(text: str) -> str:

@@ -1,0 +1,293 @@
+"""The limits that keep reading and rendering content fast, whoever wrote it: every limit is stated here once.
+
+Python-Markdown is quadratic or worse on some inputs (each '[' scans ahead for its ']'; lists and quotes
+nest by recursion, so 300 levels raise RecursionError), so a body is checked against these limits before it is
+rendered: by the loader for a file, by the admin's forms, and by the renderer itself for every other door
+(the staff previews), which refuses with `BodyTooComplex` rather than hang or crash. The limits are far above
+what real content uses (the largest file is about 22 KB, the deepest list 2 levels).
+"""
+
+import ctypes
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from typing import NamedTuple
+
+# A content file is read only when it is at most this size (checked before reading it).
+MAX_FILE_BYTES = 256 * 1024
+# A Markdown body: about six times the longest page; a body within all the limits renders in well under
+# a second.
+MAX_BODY_CHARACTERS = 64_000
+# Lists and block quotes inside one another (each '>', list marker or four-space indent is one level).
+MAX_NESTING_DEPTH = 20
+# Python-Markdown reads ahead from each '[' to its ']' (or to the end of the paragraph when there is none),
+# once for links and once for images: the characters read ahead, summed over a body, must stay below this.
+MAX_BRACKET_READ_AHEAD = 400_000
+# Likewise Python's HTML parser reads ahead from each '<' that starts a tag to the '>' that ends it.
+MAX_TAG_READ_AHEAD = 200_000
+# A run of one punctuation mark: some regular expressions (bleach's link finder on '(((...') are quadratic
+# in it and, running in C, cannot be stopped by the time limit below. Rules and table lines are far shorter.
+MAX_MARK_RUN = 1_000
+# What the checks above cannot foresee (Python-Markdown, html5lib and bleach have other slow corners) is cut
+# off by time: a body taking more processor time than this to render is refused (real pages: a tenth of it).
+RENDER_TIME_LIMIT_SECONDS = 1.0
+_WATCH_INTERVAL_SECONDS = 0.05
+# A problem quotes at most this much of what it found.
+MAX_QUOTE_CHARACTERS = 60
+
+_CONTAINER_MARK = re.compile(r" {0,3}> ?| {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]|    |\t")
+# A line starting with more characters that can open a level than the limit has levels (searched from a
+# newline, which the regular expression engine finds fast; the text is searched with one put first).
+_LONG_LINE_START = re.compile(rf"\n[ \t>*+\-0-9.)]{{{MAX_NESTING_DEPTH + 1}}}")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_TAG_START = re.compile(r"<[a-zA-Z]")
+# A bracket, an escaped character (which opens or closes nothing), or the start of a blank line.
+_BRACKET_TOKEN = re.compile(r"\\.|\[|\]|\n[ \t]*(?=\n)", re.DOTALL)
+
+
+class LimitProblem(NamedTuple):
+    line: int | None  # line of the body
+    message: str  # lower-case, to follow "file:line: " or "Line N: "
+
+
+class BodyTooComplex(ValueError):
+    """A body beyond the limits above: rendering it is refused (see `limit_problems`)."""
+
+    def __init__(self, problems: list[LimitProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problem.message for problem in problems))
+
+    def __reduce__(self) -> tuple[type["BodyTooComplex"], tuple[list[LimitProblem]]]:
+        return BodyTooComplex, (self.problems,)  # crosses from a worker process whole
+
+    def sentences(self) -> list[str]:
+        """The problems as the admin shows them: "Line 4: ..." or a capitalised sentence."""
+        return [
+            f"Line {problem.line}: {problem.message}"
+            if problem.line
+            else problem.message[:1].upper() + problem.message[1:]
+            for problem in self.problems
+        ]
+
+
+def quoted(text: str) -> str:
+    """`text` as a problem quotes it: repr, cut short."""
+    if len(text) <= MAX_QUOTE_CHARACTERS:
+        return repr(text)
+    return repr(text[:MAX_QUOTE_CHARACTERS]) + f"... ({len(text):,} characters)"
+
+
+def nesting_depth(line: str) -> int:
+    """How many lists, quotes and indents `line` is inside, as its leading marks say."""
+    depth = 0
+    position = 0
+    while match := _CONTAINER_MARK.match(line, position):
+        depth += 1
+        position = match.end()
+    return depth
+
+
+def too_deep(text: str) -> LimitProblem | None:
+    if not _LONG_LINE_START.search("\n" + text):
+        return None  # each level takes at least one of these characters at the start of a line
+    for number, line in enumerate(text.split("\n"), start=1):
+        depth = nesting_depth(line)
+        if depth > MAX_NESTING_DEPTH:
+            return LimitProblem(
+                number,
+                f"lists, quotes and indents nest {depth} levels deep here; the limit is {MAX_NESTING_DEPTH}",
+            )
+    return None
+
+
+def bracket_read_ahead(text: str) -> tuple[int, int | None]:
+    """How many characters Python-Markdown reads ahead from the '['s of `text` looking for their ']' (each
+    paragraph on its own; an escaped bracket does not count), and the line of the '[' it reads furthest
+    from."""
+    brackets = text.count("[")
+    if brackets == 0 or brackets * max(map(len, _BLANK_LINE.split(text))) <= MAX_BRACKET_READ_AHEAD:
+        return 0, None  # each '[' reads at most to the end of its paragraph: well within the limit
+    total = 0
+    furthest = (0, 0)
+    open_at: list[int] = []
+
+    def close(start: int, end: int) -> None:
+        nonlocal total, furthest
+        total += end - start
+        furthest = max(furthest, (end - start, start))
+
+    for token in _BRACKET_TOKEN.finditer(text):
+        mark = token.group()
+        if mark == "[":
+            open_at.append(token.start())
+        elif mark == "]":
+            if open_at:
+                close(open_at.pop(), token.start())
+        elif mark[0] == "\n":  # a blank line ends the paragraph: what is open there is never closed
+            while open_at:
+                close(open_at.pop(), token.start())
+    while open_at:
+        close(open_at.pop(), len(text))
+    if total == 0:
+        return 0, None
+    return total, text.count("\n", 0, furthest[1]) + 1
+
+
+def long_mark_run(text: str) -> tuple[int, str, int] | None:
+    """The first run of one punctuation mark longer than MAX_MARK_RUN: its length, the mark and its line.
+
+    Such a run holds two characters `step` apart at a multiple of `step`, so only those places are looked
+    at: a regular expression would itself be slow here, and this check runs on every body of every load."""
+    step = MAX_MARK_RUN // 2
+    for place in range(0, len(text) - step, step):
+        mark = text[place]
+        if mark != text[place + step] or mark.isalnum() or mark.isspace():
+            continue
+        start = place
+        while start > 0 and text[start - 1] == mark:
+            start -= 1
+        end = place
+        while end < len(text) and text[end] == mark and end - start <= MAX_MARK_RUN:
+            end += 1
+        if end - start > MAX_MARK_RUN:
+            while end < len(text) and text[end] == mark:
+                end += 1
+            return end - start, mark, text.count("\n", 0, start) + 1
+    return None
+
+
+def tag_read_ahead(text: str) -> tuple[int, int | None]:
+    """How many characters the HTML parser reads ahead from each '<' that starts a tag to the next '>' (to
+    the end of the text when there is none), and the line of the first tag start."""
+    total = 0
+    first = None
+    next_end = -1
+    for start in _TAG_START.finditer(text):
+        if next_end < start.start():
+            found = text.find(">", start.start())
+            next_end = len(text) if found < 0 else found
+        total += next_end - start.start()
+        first = start.start() if first is None else first
+    return total, None if first is None else text.count("\n", 0, first) + 1
+
+
+def limit_problems(text: str) -> list[LimitProblem]:
+    """What in a Markdown body is beyond the limits; empty when it may be rendered. Fast (linear) on any
+    input: this runs before anything slower looks at the body."""
+    if len(text) > MAX_BODY_CHARACTERS:
+        return [
+            LimitProblem(
+                None,
+                f"the text is {len(text):,} characters long; the limit is {MAX_BODY_CHARACTERS:,}: "
+                "split it into several pages",
+            )
+        ]
+    problems = []
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        problems.append(LimitProblem(line, "holds a NUL byte (character 0), which text may not contain"))
+    if deep := too_deep(text):
+        problems.append(deep)
+    if long_run := long_mark_run(text):
+        run, mark, line = long_run
+        problems.append(
+            LimitProblem(
+                line, f"{run:,} {mark!r} in a row; the limit is {MAX_MARK_RUN:,} of one mark in a row"
+            )
+        )
+    read_ahead, line = bracket_read_ahead(text)
+    if read_ahead > MAX_BRACKET_READ_AHEAD:
+        problems.append(
+            LimitProblem(
+                line,
+                "too many '[' left open or nested in one paragraph to render in reasonable time: close each "
+                "'[' with ']', or write '\\[' for a bracket meant as text",
+            )
+        )
+    read_ahead, line = tag_read_ahead(text)
+    if read_ahead > MAX_TAG_READ_AHEAD:
+        problems.append(
+            LimitProblem(
+                line,
+                "too many '<' that start an HTML tag without a '>' to end it, to render in reasonable time: "
+                "end each tag with '>', or write '&lt;' for a '<' meant as text",
+            )
+        )
+    return problems
+
+
+def check_limits(text: str) -> None:
+    """Raise BodyTooComplex when `text` is beyond the limits."""
+    if problems := limit_problems(text):
+        raise BodyTooComplex(problems)
+
+
+class _RenderTimedOut(BaseException):
+    """Raised inside the rendering thread when its time is up (a BaseException: no library catches it)."""
+
+
+_timing = threading.local()
+
+
+def _processor_time(thread_id: int) -> Callable[[], float]:
+    """A clock of the processor time the thread has used, readable from another thread (wall time where the
+    system cannot tell, as on macOS)."""
+    try:
+        clock = time.pthread_getcpuclockid(thread_id)
+    except (AttributeError, OSError):
+        return time.monotonic
+    return partial(time.clock_gettime, clock)
+
+
+@contextmanager
+def render_time_limit(seconds: float = RENDER_TIME_LIMIT_SECONDS) -> Iterator[None]:
+    """Raise BodyTooComplex when the block uses more than `seconds` of this thread's processor time (not
+    wall time: a busy machine must not refuse a page that an idle one accepts). A watching thread raises an
+    exception in this one, which CPython checks for between bytecodes, so pure-Python rendering stops; a
+    regular expression running in C finishes first, which is why the checks above exist. Nested uses share
+    the outermost limit."""
+    if getattr(_timing, "active", False):
+        yield
+        return
+    thread_id = threading.get_ident()
+    used = _processor_time(thread_id)
+    started = used()
+    lock = threading.Lock()
+    finished = threading.Event()
+    running = True
+
+    def watch() -> None:
+        while not finished.wait(_WATCH_INTERVAL_SECONDS):
+            with lock:
+                if running and used() - started > seconds:
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                        ctypes.c_ulong(thread_id), ctypes.py_object(_RenderTimedOut)
+                    )
+                    return
+
+    watcher = threading.Thread(target=watch, daemon=True, name="render-time-limit")
+    _timing.active = True
+    try:
+        watcher.start()
+        try:
+            yield
+        finally:
+            # Inside the try: an interruption that lands while the block ends is still caught below.
+            with lock:
+                running = False
+            finished.set()
+    except _RenderTimedOut:
+        raise BodyTooComplex(
+            [
+                LimitProblem(
+                    None,
+                    f"the text takes more than {seconds:g} seconds to render, so it cannot be used; "
+                    "look for long runs of the same mark ('<', '|', '&', '[') or deep nesting",
+                )
+            ]
+        ) from None
+    finally:
+        _timing.active = False
