@@ -17,7 +17,7 @@ from tests.conftest import TOPIC_BODY, article_admin_form
 
 pytestmark = pytest.mark.django_db
 
-HANG = 30.0  # a generous bound that only catches a hang (on a busy shared machine): speed belongs in benchmarks
+HANG = 30.0  # only catches a hang (the machine is shared and busy): speed belongs in benchmarks
 
 # (name, body, what the editor is told)
 HOSTILE_BODIES = [
