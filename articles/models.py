@@ -89,9 +89,12 @@ class Status(models.TextChoices):
 
 
 # What a restore from history keeps as it is now, restoring only the text: a record's place in the workflow
-# (a restore never publishes or unpublishes), its review dates, and its public change log (a restore adds an
-# entry of its own). Related records such as clinical reviews are never touched by a restore either.
-KEPT_ON_RESTORE = frozenset({"status", "last_reviewed", "next_review_due", "prices_checked", "changes"})
+# (a restore never publishes or unpublishes), its review dates, its public change log (a restore adds an
+# entry of its own), and where it sits (its order, an answer's category). Related records such as clinical
+# reviews are never touched by a restore either.
+KEPT_ON_RESTORE = frozenset(
+    {"status", "last_reviewed", "next_review_due", "prices_checked", "changes", "order", "category"}
+)
 
 
 class LoadedFromFile(models.Model):

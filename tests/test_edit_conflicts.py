@@ -60,7 +60,7 @@ def test_the_second_save_is_refused_and_nothing_is_lost(
 
     assert refused.status_code == 200
     html = refused.content.decode()
-    who = "someone" if model is PageRevision else "ann"  # proposed changes keep no history of their own
+    who = "ann"  # from the history, or for proposed changes from the admin's log of saves
     assert f"Not saved: {who} changed this record on" in html
     assert "<del>Ann&#x27;s </del><ins>Bob&#x27;s </ins>" in html  # the comparison
     assert "Bob&#x27;s words" in html or "Bob's words" in html  # Bob's text is still in the form

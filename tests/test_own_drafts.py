@@ -56,8 +56,11 @@ def test_an_editor_cannot_delete_a_draft_once_submitted(
     page = add_draft(editor, "submitted-draft")
     editor.post(ARTICLES, {"action": "submit_for_review", "_selected_action": [page.pk]})
     assert delete(editor, Article.objects.get(pk=page.pk)) == 403
-    # Back to draft, it was still read by a reviewer: it stays.
-    reviewer.post(f"{ARTICLES}{page.pk}/change/", article_admin_form(title=page.title, status="draft"))
+    # Sent back to draft, it was still read by a reviewer: it stays.
+    sent_back = article_admin_form(
+        title=page.title, status="in_review", _send_back="1", review_comment="Please cite the study."
+    )
+    reviewer.post(f"{ARTICLES}{page.pk}/change/", sent_back)
     page.refresh_from_db()
     assert page.status == Status.DRAFT
     assert delete(editor, page) == 403

@@ -28,8 +28,10 @@ Load = Callable[..., str]
 
 
 def dateless_draft(slug: str = "new-draft", **values: object) -> Article:
+    """A page without review dates, submitted for review (only what was submitted can be published)."""
     return Article.objects.create(
         slug=slug,
+        status=values.pop("status", Status.IN_REVIEW),
         title="A new draft",
         summary="Not reviewed yet.",
         main_message=MAIN_MESSAGE,
@@ -58,7 +60,7 @@ def test_publishing_in_the_form_without_review_dates_is_refused(reviewer: Client
     assert response.status_code == 200
     assert escape(REVIEW_DATES_NEEDED_TO_PUBLISH) in response.content.decode()
     page.refresh_from_db()
-    assert page.status == Status.DRAFT
+    assert page.status == Status.IN_REVIEW
     # With the dates, it publishes.
     form = article_admin_form(title=page.title, status="published")
     assert reviewer.post(f"{ARTICLES}{page.pk}/change/", form).status_code == 302
@@ -79,7 +81,7 @@ def test_publishing_with_the_list_action_skips_records_without_dates_and_says_wh
     assert "1 published." in html
     dateless.refresh_from_db()
     dated.refresh_from_db()
-    assert (dateless.status, dated.status) == (Status.DRAFT, Status.PUBLISHED)
+    assert (dateless.status, dated.status) == (Status.IN_REVIEW, Status.PUBLISHED)
 
 
 def test_faq_answers_follow_the_same_rule(editor: Client, reviewer: Client, loaded_site: None) -> None:
@@ -96,9 +98,10 @@ def test_faq_answers_follow_the_same_rule(editor: Client, reviewer: Client, load
     assert editor.post(f"{QUESTIONS}add/", form).status_code == 302
     answer = Question.objects.get(slug="is-a-draft-answer-fine")
     assert answer.last_reviewed is None
+    editor.post(QUESTIONS, {"action": "submit_for_review", "_selected_action": [answer.pk]})
     reviewer.post(QUESTIONS, {"action": "publish", "_selected_action": [answer.pk]})
     answer.refresh_from_db()
-    assert answer.status == Status.DRAFT
+    assert answer.status == Status.IN_REVIEW
     response = reviewer.post(f"{QUESTIONS}{answer.pk}/change/", {**form, "status": "published"})
     assert escape(REVIEW_DATES_NEEDED_TO_PUBLISH) in response.content.decode()
 
@@ -167,7 +170,7 @@ def test_an_exported_draft_without_dates_writes_no_date_keys_and_loads_back(
     minimal_content: Path, load: Load
 ) -> None:
     load(minimal_content)
-    dateless_draft()
+    dateless_draft(status=Status.DRAFT)
     call_command("exportcontent", "--output", str(minimal_content), stdout=StringIO())
     text = (minimal_content / "articles" / "new-draft.md").read_text()
     assert "status: draft\n" in text

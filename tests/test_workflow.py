@@ -125,6 +125,10 @@ def test_an_editor_cannot_publish_a_faq_answer(editor: Client, loaded_site: None
 def test_a_reviewer_publishes_and_records_a_review(reviewer: Client, draft: Article) -> None:
     reviewer.post(ARTICLES, {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
+    assert draft.status == Status.DRAFT  # only what was submitted for review is published
+    reviewer.post(ARTICLES, {"action": "submit_for_review", "_selected_action": [draft.pk]})
+    reviewer.post(ARTICLES, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
     assert draft.status == Status.PUBLISHED
     form = article_admin_form(
         title=draft.title,

@@ -12,9 +12,8 @@ from typing import Any
 
 import reversion
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
-from django.forms import Field
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -44,7 +43,10 @@ class PublishingAdmin(ReviewButtonsAdmin):
         return request.user.has_perm(self.publish_permission)
 
     def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
-        if obj is not None and obj.status == Status.PUBLISHED and not self.has_publish_permission(request):
+        # Live text is a reviewer's to change, and text in review is what the reviewer is reading: an Editor
+        # sees both read-only (changes to a live record are proposed apart).
+        locked = (Status.PUBLISHED, Status.IN_REVIEW)
+        if obj is not None and obj.status in locked and not self.has_publish_permission(request):
             return False
         return super().has_change_permission(request, obj)
 
@@ -52,13 +54,6 @@ class PublishingAdmin(ReviewButtonsAdmin):
         if obj is not None and obj.status == Status.PUBLISHED and not self.has_publish_permission(request):
             return False
         return super().has_delete_permission(request, obj)
-
-    def formfield_for_choice_field(
-        self, db_field: models.Field, request: HttpRequest, **kwargs: object
-    ) -> Field:
-        if db_field.name == "status" and not self.has_publish_permission(request):
-            kwargs["choices"] = [(s.value, s.label) for s in (Status.DRAFT, Status.IN_REVIEW)]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     @admin.action(description="Submit selected for clinical review", permissions=["change"])
     def submit_for_review(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -71,9 +66,17 @@ class PublishingAdmin(ReviewButtonsAdmin):
 
     @admin.action(description="Publish selected", permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        unpublished = queryset.exclude(status=Status.PUBLISHED)
-        refuse_without_review_dates(self, request, unpublished)
-        changed = move_to(unpublished.exclude(MISSING_REVIEW_DATES), Status.PUBLISHED, request, "Published")
+        # As the Publish button: only what was submitted, so that what is published is what was reviewed.
+        not_submitted = queryset.exclude(status__in=(Status.IN_REVIEW, Status.PUBLISHED)).count()
+        if not_submitted:
+            self.message_user(
+                request,
+                f"{not_submitted} not published: only what was submitted for review can be published.",
+                messages.WARNING,
+            )
+        submitted = queryset.filter(status=Status.IN_REVIEW)
+        refuse_without_review_dates(self, request, submitted)
+        changed = move_to(submitted.exclude(MISSING_REVIEW_DATES), Status.PUBLISHED, request, "Published")
         for record in changed:
             take_step(request, record, Action.PUBLISHED)
         self.message_user(request, f"{len(changed)} published.", messages.SUCCESS)
@@ -89,9 +92,10 @@ def refuse_without_review_dates(model_admin: Any, request: HttpRequest, queryset
 
 
 def move_to(queryset: QuerySet, status: str, request: HttpRequest, comment: str) -> list[models.Model]:
-    # save() per record, not update(): history records each change under the user's name.
-    records = list(queryset)
-    with reversion.create_revision():
+    # save() per record, not update(): history records each change under the user's name. Read under a lock in
+    # the same transaction, so that a form saved meanwhile is not written back over.
+    with transaction.atomic(), reversion.create_revision():
+        records = list(queryset.select_for_update())
         reversion.set_user(request.user)
         reversion.set_comment(f"{comment} (list action)")
         for record in records:
@@ -203,10 +207,6 @@ class ProposedChangeAdmin(
         if live is not None:  # only choose the live record here: adding or editing one has its own form
             widget = live.widget
             widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
-        status = form.base_fields.get("status")
-        if status is not None:  # published or sent back only by a reviewer's button; changes keep their mark
-            kept = {RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW, obj.status if obj else None}
-            status.choices = [choice for choice in RevisionStatus.choices if choice[0] in kept]
         return form
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:

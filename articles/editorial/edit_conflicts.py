@@ -14,6 +14,8 @@ from typing import Any
 import reversion
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
@@ -55,8 +57,18 @@ class LastChange:
 
 def last_change(record: Model) -> LastChange:
     """Who saved `record` last, and when, from its history (a load from files has no user)."""
-    if not reversion.is_registered(type(record)):  # proposed changes keep no history of their own
-        return LastChange("someone", getattr(record, "updated", None))
+    if not reversion.is_registered(type(record)):  # proposed changes: the admin's own log of saves
+        entry = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk)
+            )
+            .select_related("user")
+            .order_by("-action_time")
+            .first()
+        )
+        if entry is None:
+            return LastChange("someone", getattr(record, "updated", None))
+        return LastChange(entry.user.get_username(), entry.action_time)
     version = Version.objects.get_for_object(record).select_related("revision__user").first()
     if version is None:
         return LastChange("someone", None)

@@ -42,6 +42,7 @@ def send(subject: str, body: str, addresses: Sequence[str]) -> Sent:
     """One message per address, so that no recipient sees the others'."""
     if not addresses:
         return Sent()
+    subject = " ".join(subject.split())  # a title saved with a line break would make the header invalid
     messages = [EmailMessage(subject, body, to=[address]) for address in addresses]
     try:
         mailers.default.send_messages(messages)

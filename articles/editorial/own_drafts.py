@@ -61,4 +61,6 @@ class OwnProposedChangesAdmin:
         allowed: bool = super().has_delete_permission(request, obj)  # type: ignore[misc]
         if not allowed or obj is None or self.has_publish_permission(request):  # type: ignore[attr-defined]
             return allowed
-        return obj.status == RevisionStatus.DRAFT and obj.proposed_by_id == request.user.pk
+        # Still being written (or reworked after being sent back): the author's to throw away.
+        editable = (RevisionStatus.DRAFT, RevisionStatus.SENT_BACK)
+        return obj.status in editable and obj.proposed_by_id == request.user.pk

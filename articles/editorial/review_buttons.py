@@ -145,7 +145,31 @@ class ReviewButtonsAdmin:
         statuses = {SUBMIT: IN_REVIEW, SEND_BACK: self.SENT_BACK_TO}
         if self.PUBLISH_SETS_STATUS:
             statuses[PUBLISH] = PUBLISHED
+        self.button_statuses = statuses
         self.form = with_review_buttons(self.form, statuses)  # type: ignore[has-type]
+
+    def status_choices(self, request: HttpRequest, status: str | None) -> list[str]:
+        """What the status field offers a record in `status` (None: not saved yet): where it is, and where its
+        review buttons may take it, so the field, the buttons and the list actions follow one rule. Not
+        sending back: that needs a comment, so only its button does it. A reviewer may also take a published
+        page down to a draft."""
+        choices = [status or Status.DRAFT]
+        choices += [
+            self.button_statuses[button]
+            for button in self.review_buttons(request, status)
+            if button != SEND_BACK and button in self.button_statuses
+        ]
+        if status == PUBLISHED and self.PUBLISH_SETS_STATUS and self.has_publish_permission(request):
+            choices.append(Status.DRAFT)
+        return list(dict.fromkeys(choices))
+
+    def get_form(self, request: HttpRequest, obj: Model | None = None, **kwargs: Any) -> type:
+        form = super().get_form(request, obj, **kwargs)  # type: ignore[misc]
+        field = form.base_fields.get("status")
+        if field is not None:
+            allowed = self.status_choices(request, stored_status(obj) if obj is not None else None)
+            field.choices = [choice for choice in field.choices if choice[0] in allowed]
+        return form
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         raise NotImplementedError
