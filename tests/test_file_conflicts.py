@@ -42,9 +42,12 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def edit_about_on_both_sides(root: Path, load: Load, *, status: str = "published", order: int = 90) -> None:
-    """The about page (not a topic page), loaded, then edited in the admin and in its file."""
-    if status != "published":  # a link to a page readers cannot see would be refused
+def edit_about_on_both_sides(
+    root: Path, load: Load, *, status: str = "published", order: int = 90, admin_status: str | None = None
+) -> None:
+    """The about page (not a topic page), loaded, then edited in the admin (its status set to `admin_status`
+    if given) and in its file."""
+    if status != "published" or admin_status:  # a link to a page readers cannot see would be refused
         (root / "articles" / "home.md").write_text(article_file("Home", "Welcome.", order=0, topic=False))
     about_file = root / "articles" / "about.md"
     about_file.write_text(
@@ -53,6 +56,8 @@ def edit_about_on_both_sides(root: Path, load: Load, *, status: str = "published
     load(root)
     about = Article.objects.get(slug="about")
     about.body = "Edited in the admin."
+    if admin_status:
+        about.status = admin_status
     about.save()
     about_file.write_text(
         article_file("About this site", "Edited in the file.", order=order, status=status, topic=False)
@@ -164,7 +169,57 @@ def test_prefer_file_over_a_draft_page_puts_the_file_text_in_at_once(
 
     assert Article.objects.get(slug="about").body == "Edited in the file.\n"
     assert not PageRevision.objects.exists()
-    assert "the record is not published, so no review is needed" in output
+    assert "the file's text is in; its status stays draft, as it was in the admin" in output
+    assert "live now" not in output and "no review step" not in output
+    assert "Nothing changed" in load(minimal_content)
+
+
+def test_prefer_file_over_a_page_taken_down_to_draft_does_not_publish_it(
+    minimal_content: Path, load: Load
+) -> None:
+    # A reviewer took the page down to Draft; its file, edited meanwhile, still says it is published.
+    edit_about_on_both_sides(minimal_content, load, admin_status="draft")
+
+    output = load(minimal_content, "--prefer", "file")
+
+    about = Article.objects.get(slug="about")
+    assert (about.body, about.status) == ("Edited in the file.\n", "draft")
+    assert not PageRevision.objects.exists()
+    assert "conflict settled in favour of the file: article 'about'" in output
+    assert "the file's text is in; its status stays draft, as it was in the admin" in output
+    assert "The file says status: published" in output
+    assert "live now" not in output and "no review step" not in output
+
+    # The next plain load keeps the draft (the admin's status) and reports no conflict.
+    again = load(minimal_content)
+    assert "conflict" not in again
+    assert "kept admin edit: article 'about'" in again
+    assert Article.objects.get(slug="about").status == "draft"
+
+
+def test_force_live_over_a_page_taken_down_to_draft_publishes_it_and_says_so(
+    minimal_content: Path, load: Load
+) -> None:
+    edit_about_on_both_sides(minimal_content, load, admin_status="draft")
+
+    output = load(minimal_content, "--prefer", "file", "--force-live")
+
+    about = Article.objects.get(slug="about")
+    assert (about.body, about.status) == ("Edited in the file.\n", "published")
+    assert "the file's text is in and published now, without review (--force-live)" in output
+    assert "Nothing changed" in load(minimal_content)
+
+
+def test_force_live_over_a_draft_the_file_keeps_draft_does_not_say_it_is_live(
+    minimal_content: Path, load: Load
+) -> None:
+    edit_about_on_both_sides(minimal_content, load, status="draft")
+
+    output = load(minimal_content, "--prefer", "file", "--force-live")
+
+    assert Article.objects.get(slug="about").status == "draft"
+    assert "the file's text is in; its status is draft, so readers do not see it" in output
+    assert "live now" not in output and "without review" not in output
     assert "Nothing changed" in load(minimal_content)
 
 
@@ -238,7 +293,11 @@ def test_prefer_file_over_a_kind_without_proposed_changes_puts_the_file_text_liv
     output = load(minimal_content, "--prefer", "file")
 
     assert Category.objects.get(slug="basics").title == "Basics, from the file"
-    assert "there is no review step for categories yet" in output
+    assert (
+        "the file's text is live now (categories have no proposed changes: a save in the admin puts them "
+        "live too)" in output
+    )
+    assert "yet" not in output
     assert "Nothing changed" in load(minimal_content)
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.content_files.conflicts import conflict_messages
-from articles.content_files.proposals import FileProposal, pending_proposal
+from articles.content_files.proposals import FileProposal, pending_proposal, proposal_model_for
 from articles.content_files.reading import read_content
 from articles.content_files.sync import (
     ContentConflict,
@@ -20,7 +20,7 @@ from articles.content_files.sync import (
     stored_html,
     sync_content,
 )
-from articles.models import ProposedChange
+from articles.models import Status
 from articles.signals import content_loaded
 
 
@@ -35,13 +35,14 @@ class Command(BaseCommand):
             choices=[p.value for p in Prefer],
             help="settle this run's conflicts: 'file' applies the file (the admin version stays in "
             "history; over a published record with a review step, the file's text becomes proposed changes "
-            "in review); 'admin' keeps the admin version (the file's stays in git)",
+            "in review; over an unpublished record, the admin's status stays); 'admin' keeps the admin "
+            "version (the file's stays in git)",
         )
         parser.add_argument(
             "--force-live",
             action="store_true",
-            help="with --prefer file: put the file's text live at once even over a published record, without "
-            "review (the admin version stays in history)",
+            help="with --prefer file: put the whole file in at once, without review, status included, even "
+            "over a published record (the admin version stays in history)",
         )
 
     def handle(
@@ -147,21 +148,8 @@ class Command(BaseCommand):
             return ": the admin version stays; the file's is in git."
         assert decision.record is not None
         if decision.outcome is Outcome.UPDATED:
-            if self.force_live:
-                return (
-                    ": the file's text is live now, without review (--force-live); the admin version is kept "
-                    "in its history."
-                )
-            if not ProposedChange.is_live(decision.record):
-                return (
-                    ": the file's text is in now (the record is not published, so no review is needed); the "
-                    "admin version is kept in its history."
-                )
-            return (
-                ": the file's text is live now (there is no review step for "
-                f"{decision.entry.model._meta.verbose_name_plural} yet); the admin version is kept in its "
-                "history."
-            )
+            kept = "; the admin version is kept in its history."
+            return f"{how_applied(decision)}{kept}{status_note(decision)}"
         if proposal is None:  # --check: nothing was written
             return (
                 ": the file's text would go in as proposed changes awaiting review; the live text would stay."
@@ -183,3 +171,42 @@ class Command(BaseCommand):
                 "differently: the live values stay; change them in the admin if the file is right."
             )
         return said
+
+
+def how_applied(decision: Decision) -> str:
+    """What putting the file's text in did, from the record as the load found it (`decision.record` is
+    the record as written)."""
+    model = decision.entry.model
+    if decision.was_live:
+        if proposal_model_for(model) is None:
+            return (
+                f": the file's text is live now ({model._meta.verbose_name_plural} have no proposed "
+                "changes: a save in the admin puts them live too)"
+            )
+        return ": the file's text is live now, without review (--force-live)"
+    file_status = decision.entry.values.get("status")
+    if decision.kept_status is None:  # --force-live: the file is put in whole
+        if file_status == Status.PUBLISHED:
+            return ": the file's text is in and published now, without review (--force-live): readers see it"
+        status = status_label(file_status)
+        return f": the file's text is in; its status is {status}, so readers do not see it"
+    status = status_label(decision.kept_status)
+    return (
+        f": the file's text is in; its status stays {status}, as it was in the admin, so readers do not "
+        "see it (publishing is a Clinical reviewer's step)"
+    )
+
+
+def status_note(decision: Decision) -> str:
+    """Where the file's status was not applied: what the editor can do about it."""
+    file_status = decision.entry.values.get("status")
+    if decision.kept_status is None or file_status in (None, decision.kept_status):
+        return ""
+    return (
+        f" The file says status: {file_status}; to have it so, submit it for review in the admin (or load "
+        "with --prefer file --force-live to put the whole file in, without review)."
+    )
+
+
+def status_label(value: str) -> str:
+    return str(Status(value).label).lower()
