@@ -1,11 +1,13 @@
 """`python manage.py loadcontent [--check] [--content DIR] [--prefer file|admin] [--force-live]`: content
 files -> database."""
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from articles.content_files.conflicts import conflict_messages
 from articles.content_files.proposals import FileProposal, pending_proposal, proposal_model_for
@@ -20,7 +22,9 @@ from articles.content_files.sync import (
     stored_html,
     sync_content,
 )
-from articles.models import Status
+from articles.editorial.notifications import notify_submitted
+from articles.editorial.review_steps import submitted_from_file
+from articles.models import ProposedChange, Status
 from articles.signals import content_loaded
 
 
@@ -90,6 +94,34 @@ class Command(BaseCommand):
                     "unless a content change is made through the site after the cache is back."
                 )
         self.write_report(report, check=check)
+        self.submit_for_review([p for p in report.proposals if p.made])
+
+    def submit_for_review(self, proposals: list[FileProposal]) -> None:
+        """Submit the proposed changes this load made as a submit in the admin does: a review step, and once
+        it commits an email to the Clinical reviewers. (After the load has committed: the steps and the email
+        are the editorial workflow's, which the content files may not import.)"""
+        with transaction.atomic():
+            for proposal in proposals:
+                assert proposal.change is not None
+                submitted_from_file(proposal.change, source_path=proposal.source_path)
+                transaction.on_commit(partial(self.tell_reviewers, proposal.change, proposal.source_path))
+
+    def tell_reviewers(self, change: ProposedChange, source_path: str) -> None:
+        sent = notify_submitted(change, by=None, from_file=source_path)
+        if sent.error:
+            self.stderr.write(
+                f"warning: the email to the Clinical reviewers about {change} could not be sent "
+                f"({sent.error}). Tell them another way; the dashboard lists everything waiting for review."
+            )
+        elif self.verbosity == 0:
+            return
+        elif sent.to:
+            self.stdout.write(f"emailed the Clinical reviewers ({', '.join(sent.to)}) about {change}.")
+        else:
+            self.stdout.write(
+                f"no Clinical reviewer has an email address: nobody was emailed about {change}; the "
+                "dashboard lists it as waiting for review."
+            )
 
     def write_report(self, report: SyncReport, *, check: bool) -> None:
         proposals = {(p.entry.model, p.entry.key): p for p in report.proposals}
