@@ -706,8 +706,9 @@ class ReviewStep(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:
-        who = self.user.get_username() if self.user else "a former user"
-        return f"{self.get_action_display()} by {who} on {timezone.localtime(self.at):%d %B %Y at %H:%M}"
+        # No user: a content load's step (its comment names the file), or a user since deleted.
+        by = f" by {self.user.get_username()}" if self.user else ""
+        return f"{self.get_action_display()}{by} on {timezone.localtime(self.at):%d %B %Y at %H:%M}"
 
 
 class ProposedChange(models.Model):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -18,9 +19,10 @@ from reversion.models import Version
 from articles.content_files.conflicts import NEXT_STEP
 from articles.content_files.proposals import proposal_model_for
 from articles.editorial.publishing import publish_changes
-from articles.models import Article, PageRevision, Reference, RevisionStatus
+from articles.models import Article, PageRevision, Reference, ReviewStep, RevisionStatus
 from faq.models import AnswerRevision, Category, Question
 from tests.conftest import article_file, database_snapshot, question_file
+from tests.test_review_email import mail_server_down  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +44,12 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def edit_about_on_both_sides(root: Path, load: Load, *, status: str = "published", order: int = 90) -> None:
-    """The about page (not a topic page), loaded, then edited in the admin and in its file."""
-    if status != "published":  # a link to a page readers cannot see would be refused
+def edit_about_on_both_sides(
+    root: Path, load: Load, *, status: str = "published", order: int = 90, admin_status: str | None = None
+) -> None:
+    """The about page (not a topic page), loaded, then edited in the admin (its status set to `admin_status`
+    if given) and in its file."""
+    if status != "published" or admin_status:  # a link to a page readers cannot see would be refused
         (root / "articles" / "home.md").write_text(article_file("Home", "Welcome.", order=0, topic=False))
     about_file = root / "articles" / "about.md"
     about_file.write_text(
@@ -53,6 +58,8 @@ def edit_about_on_both_sides(root: Path, load: Load, *, status: str = "published
     load(root)
     about = Article.objects.get(slug="about")
     about.body = "Edited in the admin."
+    if admin_status:
+        about.status = admin_status
     about.save()
     about_file.write_text(
         article_file("About this site", "Edited in the file.", order=order, status=status, topic=False)
@@ -164,7 +171,57 @@ def test_prefer_file_over_a_draft_page_puts_the_file_text_in_at_once(
 
     assert Article.objects.get(slug="about").body == "Edited in the file.\n"
     assert not PageRevision.objects.exists()
-    assert "the record is not published, so no review is needed" in output
+    assert "the file's text is in; its status stays draft, as it was in the admin" in output
+    assert "live now" not in output and "no review step" not in output
+    assert "Nothing changed" in load(minimal_content)
+
+
+def test_prefer_file_over_a_page_taken_down_to_draft_does_not_publish_it(
+    minimal_content: Path, load: Load
+) -> None:
+    # A reviewer took the page down to Draft; its file, edited meanwhile, still says it is published.
+    edit_about_on_both_sides(minimal_content, load, admin_status="draft")
+
+    output = load(minimal_content, "--prefer", "file")
+
+    about = Article.objects.get(slug="about")
+    assert (about.body, about.status) == ("Edited in the file.\n", "draft")
+    assert not PageRevision.objects.exists()
+    assert "conflict settled in favour of the file: article 'about'" in output
+    assert "the file's text is in; its status stays draft, as it was in the admin" in output
+    assert "The file says status: published" in output
+    assert "live now" not in output and "no review step" not in output
+
+    # The next plain load keeps the draft (the admin's status) and reports no conflict.
+    again = load(minimal_content)
+    assert "conflict" not in again
+    assert "kept admin edit: article 'about'" in again
+    assert Article.objects.get(slug="about").status == "draft"
+
+
+def test_force_live_over_a_page_taken_down_to_draft_publishes_it_and_says_so(
+    minimal_content: Path, load: Load
+) -> None:
+    edit_about_on_both_sides(minimal_content, load, admin_status="draft")
+
+    output = load(minimal_content, "--prefer", "file", "--force-live")
+
+    about = Article.objects.get(slug="about")
+    assert (about.body, about.status) == ("Edited in the file.\n", "published")
+    assert "the file's text is in and published now, without review (--force-live)" in output
+    assert "Nothing changed" in load(minimal_content)
+
+
+def test_force_live_over_a_draft_the_file_keeps_draft_does_not_say_it_is_live(
+    minimal_content: Path, load: Load
+) -> None:
+    edit_about_on_both_sides(minimal_content, load, status="draft")
+
+    output = load(minimal_content, "--prefer", "file", "--force-live")
+
+    assert Article.objects.get(slug="about").status == "draft"
+    assert "the file's text is in; its status is draft, so readers do not see it" in output
+    assert "live now" not in output and "without review" not in output
     assert "Nothing changed" in load(minimal_content)
 
 
@@ -238,7 +295,11 @@ def test_prefer_file_over_a_kind_without_proposed_changes_puts_the_file_text_liv
     output = load(minimal_content, "--prefer", "file")
 
     assert Category.objects.get(slug="basics").title == "Basics, from the file"
-    assert "there is no review step for categories yet" in output
+    assert (
+        "the file's text is live now (categories have no proposed changes: a save in the admin puts them "
+        "live too)" in output
+    )
+    assert "yet" not in output
     assert "Nothing changed" in load(minimal_content)
 
 
@@ -260,3 +321,69 @@ def test_a_reviewer_finds_file_text_proposed_for_review_in_the_admin(
     assert listing.status_code == page.status_code == 200
     assert "From content/articles/about.md (loadcontent --prefer file," in listing.content.decode()
     assert "Edited in the file." in page.content.decode()
+
+
+def test_file_text_proposed_for_review_is_submitted_and_the_reviewers_are_emailed(
+    minimal_content: Path, load: Load, reviewer: Client, django_capture_on_commit_callbacks: Callable
+) -> None:
+    User.objects.filter(username="clinical-reviewer").update(email="reviewer@example.org")
+    edit_about_on_both_sides(minimal_content, load)
+    out = StringIO()
+
+    # The emails wait for the load to commit (the test's own transaction never does: run them as a commit).
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("loadcontent", "--content", str(minimal_content), "--prefer", "file", stdout=out)
+
+    change = PageRevision.objects.get()
+    step = change.review_steps.get()
+    assert (step.action, step.user) == (ReviewStep.Action.SUBMITTED, None)
+    assert step.comment == "From content/articles/about.md (loadcontent --prefer file)"
+    [email] = mail.outbox
+    assert email.to == ["reviewer@example.org"]
+    assert email.subject == f"For review: {change}"
+    assert "The text of content/articles/about.md (loadcontent --prefer file) is proposed as" in email.body
+    assert "Someone" not in email.body
+    assert f"/admin/articles/pagerevision/{change.pk}/change/" in email.body
+    assert f"emailed the Clinical reviewers (reviewer@example.org) about {change}" in out.getvalue()
+
+    # The proposals list and the proposal's form say where it stands and where it came from.
+    listing = reviewer.get(reverse("admin:articles_pagerevision_changelist")).content.decode()
+    assert re.search(r"<td class=\"field-outcome\">Submitted for review on [^<]*</td>", listing)
+    form = reviewer.get(reverse("admin:articles_pagerevision_change", args=[change.pk])).content.decode()
+    assert "From content/articles/about.md (loadcontent --prefer file)" in form
+    assert "former user" not in form
+
+    # Later loads submit nothing again and email nobody.
+    with django_capture_on_commit_callbacks(execute=True):
+        load(minimal_content)
+    assert change.review_steps.count() == 1 and len(mail.outbox) == 1
+
+
+def test_file_text_proposed_with_no_reviewer_address_is_still_submitted(
+    minimal_content: Path, load: Load, django_capture_on_commit_callbacks: Callable
+) -> None:
+    edit_about_on_both_sides(minimal_content, load)
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("loadcontent", "--content", str(minimal_content), "--prefer", "file", stdout=out)
+    change = PageRevision.objects.get()
+    assert change.review_steps.get().action == ReviewStep.Action.SUBMITTED
+    assert not mail.outbox
+    assert f"no Clinical reviewer has an email address: nobody was emailed about {change}" in out.getvalue()
+
+
+@pytest.mark.usefixtures("mail_server_down")
+def test_a_mail_failure_keeps_the_proposal_submitted_and_says_so(
+    minimal_content: Path, load: Load, reviewer: Client, django_capture_on_commit_callbacks: Callable
+) -> None:
+    User.objects.filter(username="clinical-reviewer").update(email="reviewer@example.org")
+    edit_about_on_both_sides(minimal_content, load)
+    out, err = StringIO(), StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "loadcontent", "--content", str(minimal_content), "--prefer", "file", stdout=out, stderr=err
+        )
+    change = PageRevision.objects.get()
+    assert change.review_steps.get().action == ReviewStep.Action.SUBMITTED
+    assert f"warning: the email to the Clinical reviewers about {change} could not be sent" in err.getvalue()
+    assert "Tell them another way" in err.getvalue()

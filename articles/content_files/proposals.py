@@ -3,8 +3,13 @@
 When `loadcontent --prefer file` settles a conflict over a record readers see (a published page or FAQ
 answer; a kind without a status is always seen), the admin version may be a reviewed, published change. The
 file's text then goes in as proposed changes of that record's kind (the ProposedChange whose live model it
-is), in review, and the live record stays as it is until a Clinical reviewer publishes them. A kind with no
-proposed changes, a record not yet published, or `--force-live` put the file's text in at once, as before.
+is), in review, and the live record stays as it is until a Clinical reviewer publishes them.
+
+Over a record readers do not see (a draft, or a page in review, perhaps one a reviewer took down), the file's
+text goes in at once but the admin's status stays, whatever the file says (`status_kept`): publishing is a
+Clinical reviewer's step, so a load over an admin edit never makes a record live. Only `--force-live` puts the
+file in whole (its text live at once, its status as it says). A kind with no proposed changes (FAQ categories,
+decision aid options: no status, always live) takes the file's text at once, as a save in the admin would.
 
 Proposed changes revise only some fields (REVISED_FIELDS: the text). Where the file differs in others (order,
 status, review dates, change log), the live values stay: those are the reviewer's to set, and the load names
@@ -34,8 +39,15 @@ def proposal_model_for(model: type[LoadedFromFile]) -> type[ProposedChange] | No
 
 
 def needs_review(record: LoadedFromFile) -> bool:
-    """Whether a file's text over this record goes in as proposed changes rather than live."""
+    """Whether a file's text over this record goes in as proposed changes rather than live. (A record not
+    live takes the file's text with its own status kept, so the file cannot make it live: `status_kept`.)"""
     return ProposedChange.is_live(record) and proposal_model_for(type(record)) is not None
+
+
+def status_kept(record: LoadedFromFile) -> str | None:
+    """The admin's status of a record readers do not see, which the file's text put in over it leaves as it is
+    (None for a live record, or a kind without a status)."""
+    return None if ProposedChange.is_live(record) else getattr(record, "status", None)
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,7 @@ class FileProposal:
     """What a load did with a file's text over a live record."""
 
     entry: Entry
+    source_path: str  # the file, as content/<path>
     change: ProposedChange | None  # None when the file's text is the live text already
     made: bool  # False when the same proposed changes were waiting already
     kept_live: list[str]  # fields the file sets differently that proposed changes do not revise
@@ -94,9 +107,9 @@ def propose_file_text(entry: Entry, record: LoadedFromFile, *, source_path: str,
     values = proposed_values(entry, record, revised)
     live_text = change_model.text_fingerprint(record)
     if change_model.text_fingerprint(type(record)(**values)) == live_text:
-        return FileProposal(entry, None, made=False, kept_live=kept)
+        return FileProposal(entry, source_path, None, made=False, kept_live=kept)
     if waiting := pending_proposal(entry, record):
-        return FileProposal(entry, waiting, made=False, kept_live=kept)
+        return FileProposal(entry, source_path, waiting, made=False, kept_live=kept)
     change = change_model(
         **{change_model.LIVE_FIELD: record},
         **values,
@@ -107,4 +120,4 @@ def propose_file_text(entry: Entry, record: LoadedFromFile, *, source_path: str,
     )
     change.full_clean()
     change.save()
-    return FileProposal(entry, change, made=True, kept_live=kept)
+    return FileProposal(entry, source_path, change, made=True, kept_live=kept)

@@ -14,8 +14,9 @@ so it is kept unless the file says exactly the same.
 With `prefer`, the editor settles this run's conflicts. "admin" keeps the admin version (the file's stays in
 git). "file" applies the file and first saves the admin version in the record's history, except over a record
 readers see that has a review step (a published page or FAQ answer: articles.content_files.proposals): there
-the file's text goes in as proposed changes in review and the live record stays as it is, unless
-`force_live` puts it live at once as before.
+the file's text goes in as proposed changes in review and the live record stays as it is. Over a record
+readers do not see, the file's text goes in but the admin's status stays: a load over an admin edit never
+publishes. `force_live` applies the whole file at once.
 
 Either way the file version counts as seen: the record's load fingerprint becomes the file's, so later loads
 report the record as kept (the admin version, or the live text while the file's waits for review) instead of
@@ -36,9 +37,9 @@ from django.utils import timezone
 
 from articles.content_files.entries import ContentError, ContentSet, Entry, StoredHtml
 from articles.content_files.front_matter import relation_fields
-from articles.content_files.proposals import FileProposal, needs_review, propose_file_text
+from articles.content_files.proposals import FileProposal, needs_review, propose_file_text, status_kept
 from articles.fingerprints import fingerprint
-from articles.models import GlossaryTerm, LoadedFromFile, Reference, RenderedBody, SharedBlock
+from articles.models import GlossaryTerm, LoadedFromFile, ProposedChange, Reference, RenderedBody, SharedBlock
 from articles.registry import kind_of
 from articles.rendering.bodies import BodyJob, render_stored_bodies
 from articles.rerendering import body_models, rerender_bodies
@@ -71,6 +72,10 @@ class Decision:
     record: LoadedFromFile | None
     resolved: Prefer | None = None  # set when this was a conflict the editor settled with --prefer
     record_fingerprint: str | None = None  # the record's content as the load found it
+    # Settled conflicts, as the load found the record (it is changed in place when written): whether readers
+    # saw it, and the admin's status, kept over the file's (a load over an admin edit does not publish).
+    was_live: bool = False
+    kept_status: str | None = None
 
 
 @dataclass
@@ -173,6 +178,8 @@ def applied_record(decision: Decision, source_root: Path) -> LoadedFromFile:
         record = entry.model(**{entry.model.KEY_FIELD: entry.key})
     assert record is not None
     record.apply_content(entry.values)
+    if decision.kept_status is not None:
+        record.status = decision.kept_status
     record.source_path = source_path_of(entry, source_root)
     record.loaded_fingerprint = fingerprint(entry.values)
     try:
@@ -288,14 +295,25 @@ def stored_html() -> StoredHtml:
 
 
 def settle(decision: Decision, prefer: Prefer, *, force_live: bool = False) -> Decision:
-    assert decision.record is not None  # a conflict is about a record that exists
+    record = decision.record
+    assert record is not None  # a conflict is about a record that exists
+    kept_status = None
     if prefer is Prefer.ADMIN:
         outcome = Outcome.KEPT
-    elif needs_review(decision.record) and not force_live:
+    elif force_live:
+        outcome = Outcome.UPDATED
+    elif needs_review(record):
         outcome = Outcome.PROPOSED
     else:
         outcome = Outcome.UPDATED
-    return replace(decision, outcome=outcome, resolved=prefer)
+        kept_status = status_kept(record)
+    return replace(
+        decision,
+        outcome=outcome,
+        resolved=prefer,
+        was_live=ProposedChange.is_live(record),
+        kept_status=kept_status,
+    )
 
 
 def propose(decision: Decision, source_root: Path, today: date) -> FileProposal:

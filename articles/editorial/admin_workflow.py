@@ -163,8 +163,9 @@ class ProposedChangeAdmin(
 
     @admin.display(description="Outcome")
     def outcome(self, obj: ProposedChange) -> str:
+        """The latest step: published or sent back, or submitted and waiting."""
         latest = next(iter(obj.review_steps.all()), None)
-        return str(latest) if latest is not None and latest.action != Action.SUBMITTED else ""
+        return str(latest) if latest is not None else ""
 
     def has_change_permission(self, request: HttpRequest, obj: ProposedChange | None = None) -> bool:
         # Published changes are the record of what was published.

@@ -73,10 +73,17 @@ def change_note(record: Model) -> str:
     return f"What changed: {record.change_note}\n\n" if isinstance(record, ProposedChange) else ""
 
 
-def notify_submitted(record: Model, *, by: AbstractBaseUser | None) -> Sent:
+def notify_submitted(record: Model, *, by: AbstractBaseUser | None, from_file: str = "") -> Sent:
+    """`from_file`: the content file whose text a load (`loadcontent --prefer file`) proposed."""
+    submitted = (
+        f"The text of {from_file} (loadcontent --prefer file) is proposed as {name_of(record)}, for "
+        "clinical review."
+        if from_file
+        else f"{username(by)} submitted {name_of(record)} for clinical review."
+    )
     return send(
         f"For review: {name_of(record)}",
-        f"{username(by)} submitted {name_of(record)} for clinical review.\n\n{change_note(record)}"
+        f"{submitted}\n\n{change_note(record)}"
         f"Read it, then publish it or send it back with a comment: {absolute(admin_url(record))}\n",
         reviewer_addresses(),
     )

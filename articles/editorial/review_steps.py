@@ -22,6 +22,14 @@ def record_step(
     )
 
 
+def submitted_from_file(record: Model, *, source_path: str) -> ReviewStep:
+    """The submission of proposed changes a load made from a file (`loadcontent --prefer file`): nobody
+    submitted them in the admin, so the step has no user and says which file they came from."""
+    return record_step(
+        record, Action.SUBMITTED, user=None, comment=f"From {source_path} (loadcontent --prefer file)"
+    )
+
+
 def steps_of(record: Model) -> list[ReviewStep]:
     """Newest first (prefetched by lists that show many records)."""
     return list(record.review_steps.all())  # type: ignore[attr-defined]

@@ -1,14 +1,16 @@
 """`python manage.py loadcontent [--check] [--content DIR] [--prefer file|admin] [--force-live]`: content
 files -> database."""
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from articles.content_files.conflicts import conflict_messages
-from articles.content_files.proposals import FileProposal, pending_proposal
+from articles.content_files.proposals import FileProposal, pending_proposal, proposal_model_for
 from articles.content_files.reading import read_content
 from articles.content_files.sync import (
     ContentConflict,
@@ -20,7 +22,9 @@ from articles.content_files.sync import (
     stored_html,
     sync_content,
 )
-from articles.models import ProposedChange
+from articles.editorial.notifications import notify_submitted
+from articles.editorial.review_steps import submitted_from_file
+from articles.models import ProposedChange, Status
 from articles.signals import content_loaded
 
 
@@ -35,13 +39,14 @@ class Command(BaseCommand):
             choices=[p.value for p in Prefer],
             help="settle this run's conflicts: 'file' applies the file (the admin version stays in "
             "history; over a published record with a review step, the file's text becomes proposed changes "
-            "in review); 'admin' keeps the admin version (the file's stays in git)",
+            "in review; over an unpublished record, the admin's status stays); 'admin' keeps the admin "
+            "version (the file's stays in git)",
         )
         parser.add_argument(
             "--force-live",
             action="store_true",
-            help="with --prefer file: put the file's text live at once even over a published record, without "
-            "review (the admin version stays in history)",
+            help="with --prefer file: put the whole file in at once, without review, status included, even "
+            "over a published record (the admin version stays in history)",
         )
 
     def handle(
@@ -89,6 +94,34 @@ class Command(BaseCommand):
                     "unless a content change is made through the site after the cache is back."
                 )
         self.write_report(report, check=check)
+        self.submit_for_review([p for p in report.proposals if p.made])
+
+    def submit_for_review(self, proposals: list[FileProposal]) -> None:
+        """Submit the proposed changes this load made as a submit in the admin does: a review step, and once
+        it commits an email to the Clinical reviewers. (After the load has committed: the steps and the email
+        are the editorial workflow's, which the content files may not import.)"""
+        with transaction.atomic():
+            for proposal in proposals:
+                assert proposal.change is not None
+                submitted_from_file(proposal.change, source_path=proposal.source_path)
+                transaction.on_commit(partial(self.tell_reviewers, proposal.change, proposal.source_path))
+
+    def tell_reviewers(self, change: ProposedChange, source_path: str) -> None:
+        sent = notify_submitted(change, by=None, from_file=source_path)
+        if sent.error:
+            self.stderr.write(
+                f"warning: the email to the Clinical reviewers about {change} could not be sent "
+                f"({sent.error}). Tell them another way; the dashboard lists everything waiting for review."
+            )
+        elif self.verbosity == 0:
+            return
+        elif sent.to:
+            self.stdout.write(f"emailed the Clinical reviewers ({', '.join(sent.to)}) about {change}.")
+        else:
+            self.stdout.write(
+                f"no Clinical reviewer has an email address: nobody was emailed about {change}; the "
+                "dashboard lists it as waiting for review."
+            )
 
     def write_report(self, report: SyncReport, *, check: bool) -> None:
         proposals = {(p.entry.model, p.entry.key): p for p in report.proposals}
@@ -147,21 +180,8 @@ class Command(BaseCommand):
             return ": the admin version stays; the file's is in git."
         assert decision.record is not None
         if decision.outcome is Outcome.UPDATED:
-            if self.force_live:
-                return (
-                    ": the file's text is live now, without review (--force-live); the admin version is kept "
-                    "in its history."
-                )
-            if not ProposedChange.is_live(decision.record):
-                return (
-                    ": the file's text is in now (the record is not published, so no review is needed); the "
-                    "admin version is kept in its history."
-                )
-            return (
-                ": the file's text is live now (there is no review step for "
-                f"{decision.entry.model._meta.verbose_name_plural} yet); the admin version is kept in its "
-                "history."
-            )
+            kept = "; the admin version is kept in its history."
+            return f"{how_applied(decision)}{kept}{status_note(decision)}"
         if proposal is None:  # --check: nothing was written
             return (
                 ": the file's text would go in as proposed changes awaiting review; the live text would stay."
@@ -183,3 +203,42 @@ class Command(BaseCommand):
                 "differently: the live values stay; change them in the admin if the file is right."
             )
         return said
+
+
+def how_applied(decision: Decision) -> str:
+    """What putting the file's text in did, from the record as the load found it (`decision.record` is
+    the record as written)."""
+    model = decision.entry.model
+    if decision.was_live:
+        if proposal_model_for(model) is None:
+            return (
+                f": the file's text is live now ({model._meta.verbose_name_plural} have no proposed "
+                "changes: a save in the admin puts them live too)"
+            )
+        return ": the file's text is live now, without review (--force-live)"
+    file_status = decision.entry.values.get("status")
+    if decision.kept_status is None:  # --force-live: the file is put in whole
+        if file_status == Status.PUBLISHED:
+            return ": the file's text is in and published now, without review (--force-live): readers see it"
+        status = status_label(file_status)
+        return f": the file's text is in; its status is {status}, so readers do not see it"
+    status = status_label(decision.kept_status)
+    return (
+        f": the file's text is in; its status stays {status}, as it was in the admin, so readers do not "
+        "see it (publishing is a Clinical reviewer's step)"
+    )
+
+
+def status_note(decision: Decision) -> str:
+    """Where the file's status was not applied: what the editor can do about it."""
+    file_status = decision.entry.values.get("status")
+    if decision.kept_status is None or file_status in (None, decision.kept_status):
+        return ""
+    return (
+        f" The file says status: {file_status}; to have it so, submit it for review in the admin (or load "
+        "with --prefer file --force-live to put the whole file in, without review)."
+    )
+
+
+def status_label(value: str) -> str:
+    return str(Status(value).label).lower()
