@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from articles.change_log import change_log_html
-from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
+from articles.editorial.admin_workflow import ProposedChangeAdmin, ProposesChangesAdmin, PublishingAdmin
 from articles.editorial.body_editor import BodyEditorAdmin
 from articles.editorial.edit_conflicts import EditConflictAdmin, EditConflictInline
 from articles.editorial.history import HistoryVersionAdmin
@@ -16,6 +16,7 @@ from articles.editorial.own_drafts import OwnDraftsAdmin
 from articles.forms import (
     ArticleForm,
     DecisionOptionForm,
+    DisclaimerForm,
     DisclaimerRevisionForm,
     GlossaryTermRevisionForm,
     PageRevisionForm,
@@ -64,17 +65,6 @@ class RendersIntoBodiesAdmin:
         rerender_after_changing(queryset.model, keys)
 
 
-class ProposesChangesAdmin:
-    """A ModelAdmin mixin for a kind whose live records an Editor may not change in place: its form links to
-    proposing changes (the `proposed_changes` field), which a Clinical reviewer publishes."""
-
-    change_model: type[ProposedChange]
-
-    @admin.display(description="Proposed changes")
-    def proposed_changes(self, obj: LoadedFromFile) -> str:
-        return proposed_changes_links(obj, self.change_model)
-
-
 class ClinicalReviewInline(EditConflictInline, admin.TabularInline):
     model = ClinicalReview
     extra = 0
@@ -82,7 +72,14 @@ class ClinicalReviewInline(EditConflictInline, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditConflictAdmin, OwnDraftsAdmin, PublishingAdmin, HistoryVersionAdmin, BodyEditorAdmin):
+class ArticleAdmin(
+    ProposesChangesAdmin,
+    EditConflictAdmin,
+    OwnDraftsAdmin,
+    PublishingAdmin,
+    HistoryVersionAdmin,
+    BodyEditorAdmin,
+):
     publish_permission = "articles.publish_article"
     form = ArticleForm
     inlines = [ClinicalReviewInline]
@@ -141,10 +138,6 @@ class ArticleAdmin(EditConflictAdmin, OwnDraftsAdmin, PublishingAdmin, HistoryVe
     def get_prepopulated_fields(self, request: HttpRequest, obj: Article | None = None) -> dict:
         return {} if obj else {"slug": ("title",)}
 
-    @admin.display(description="Proposed changes")
-    def proposed_changes(self, obj: Article) -> str:
-        return proposed_changes_links(obj, PageRevision)
-
     def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
         # The slug is the record's key in content/: renaming it in the admin would orphan its file.
         readonly = super().get_readonly_fields(request, obj)
@@ -155,21 +148,18 @@ class ArticleAdmin(EditConflictAdmin, OwnDraftsAdmin, PublishingAdmin, HistoryVe
 class ReferenceAdmin(ProposesChangesAdmin, EditConflictAdmin, HistoryVersionAdmin):
     """References. An Editor adds them (one nobody cites shows nowhere) and proposes changes to them."""
 
-    change_model = ReferenceRevision
     list_display = ["key", "authors", "title", "year", "url", "updated"]
     search_fields = ["key", "authors", "title", "publisher"]
     readonly_fields = ["source_path", "updated", "proposed_changes"]
     fields = ["key", "proposed_changes", *Reference.CONTENT_FIELDS, "source_path", "updated"]
-
-    # No bulk delete: it does not ask has_delete_permission(obj). A reference is deleted from its own form.
-    actions = None
 
     def get_readonly_fields(self, request: HttpRequest, obj: Reference | None = None) -> list[str]:
         return [*self.readonly_fields, "key"] if obj else self.readonly_fields
 
     def has_delete_permission(self, request: HttpRequest, obj: Reference | None = None) -> bool:
         # A cited reference stays: pages would show a citation with no source, and the numbers after it
-        # would no longer match the list.
+        # would no longer match the list. Asked for each record by the delete view and, through Django's
+        # get_deleted_objects, by "Delete selected", which deletes nothing if any selected one is cited.
         return super().has_delete_permission(request, obj) and (obj is None or not cited_by(obj))
 
 
@@ -178,7 +168,6 @@ class GlossaryTermAdmin(RendersIntoBodiesAdmin, ProposesChangesAdmin, EditConfli
     """Glossary terms. Pages link the first use of each term when they are rendered, so a change renders them
     again. A new term shows at once: Clinical reviewers add them; Editors propose changes to them."""
 
-    change_model = GlossaryTermRevision
     list_display = ["term", "definition", "next_review_due", "updated"]
     search_fields = ["term", "definition"]
     readonly_fields = ["source_path", "updated", "proposed_changes"]
@@ -249,10 +238,7 @@ class SharedBlockAdmin(
     use cannot be deleted (the pages would silently lose it, an emergency card perhaps). Clinical reviewers
     change them; Editors propose changes to them."""
 
-    change_model = SharedBlockRevision
     form = SharedBlockForm
-    # No bulk delete: it does not ask has_delete_permission(obj). A block is deleted from its own form.
-    actions = None
     list_display = ["slug", "title", "care_card_grade", "updated"]
     search_fields = ["slug", "title", "body"]
     readonly_fields = [
@@ -284,6 +270,7 @@ class SharedBlockAdmin(
         return "; ".join(pages_using(obj)) or "No page uses it yet."
 
     def has_delete_permission(self, request: HttpRequest, obj: SharedBlock | None = None) -> bool:
+        # Asked for each record by the delete view and by "Delete selected" (see ReferenceAdmin).
         return super().has_delete_permission(request, obj) and (obj is None or not pages_using(obj))
 
 
@@ -291,7 +278,7 @@ class SharedBlockAdmin(
 class DisclaimerAdmin(ProposesChangesAdmin, EditConflictAdmin, HistoryVersionAdmin, BodyEditorAdmin):
     """The disclaimer on every page. Clinical reviewers change it; Editors propose changes to it."""
 
-    change_model = DisclaimerRevision
+    form = DisclaimerForm
     list_display = ["title", "updated"]
     readonly_fields = ["source_path", "updated", "proposed_changes"]
     fields = ["title", "proposed_changes", "body", "source_path", "updated"]

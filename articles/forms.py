@@ -5,30 +5,31 @@ from typing import Any
 from django import forms
 
 from articles.change_log import ChangeLogField
-from articles.editorial.body_checks import live_body_problems
+from articles.editorial.body_checks import as_sentence, live_body_problems
 from articles.editorial.change_checks import record_problems
 from articles.editorial.editor_preview import render_problems
 from articles.models import (
     Article,
+    CheckedBody,
     DecisionOption,
+    Disclaimer,
     DisclaimerRevision,
     GlossaryTermRevision,
     LoadedFromFile,
     PageRevision,
     Reference,
     ReferenceRevision,
-    RenderedBody,
     SharedBlock,
     SharedBlockRevision,
 )
 
 
 class CitingBodyForm(forms.ModelForm):
-    """A ModelForm for a record whose Markdown field may cite references, hold care cards and use shared
-    blocks (unless it is a shared block itself)."""
+    """A ModelForm for a record whose Markdown body is kept to the body rules (CheckedBody): care cards,
+    citations and shared blocks, as far as its model allows them."""
 
-    def body_model(self) -> type[RenderedBody]:
-        """The model whose Markdown body this form edits: its SOURCE_FIELD and USES_BLOCKS apply."""
+    def body_model(self) -> type[CheckedBody]:
+        """The model whose Markdown body this form edits: its SOURCE_FIELD and body rules apply."""
         return self._meta.model
 
     @property
@@ -68,7 +69,8 @@ class ArticleForm(CitingBodyForm):
 
 
 class DecisionOptionForm(forms.ModelForm):
-    """A decision aid option: its cells may cite only references that exist, as the loader checks."""
+    """A decision aid option: its cells' citations are written as [@key] and name references that exist, as
+    the loader checks."""
 
     class Meta:
         model = DecisionOption
@@ -76,14 +78,23 @@ class DecisionOptionForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        for name, key in DecisionOption.unknown_citations(cleaned, Reference.known_keys()):
-            self.add_error(name, f"[@{key}] is not a reference: add it to the references first")
+        known = Reference.known_keys()
+        for name, problem in DecisionOption.citing_field_problems(
+            cleaned, known, references="the references"
+        ):
+            self.add_error(name, as_sentence(problem))
         return cleaned
 
 
 class SharedBlockForm(CitingBodyForm):
     class Meta:
         model = SharedBlock
+        fields = "__all__"
+
+
+class DisclaimerForm(CitingBodyForm):
+    class Meta:
+        model = Disclaimer
         fields = "__all__"
 
 
@@ -103,7 +114,7 @@ class ProposedChangeForm(CitingBodyForm):
         if model.LIVE_FIELD in self.fields:
             self.fields[model.LIVE_FIELD].queryset = model.live_records()
 
-    def body_model(self) -> type[RenderedBody]:
+    def body_model(self) -> type[CheckedBody]:
         return self._meta.model.live_model()
 
     def live(self) -> LoadedFromFile | None:
@@ -117,8 +128,9 @@ class ProposedChangeForm(CitingBodyForm):
 
     def check_content(self, cleaned: dict[str, Any]) -> None:
         model = self._meta.model
-        if model.revises_rendered_body():
+        if model.revises_checked_body():
             super().check_content(cleaned)
+        if model.revises_rendered_body():
             return
         live = self.live()
         if live is None:

@@ -1,12 +1,13 @@
 """Articles (the topic pages, home and about), the references they cite, and the site disclaimer."""
 
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Collection, Container, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
@@ -21,7 +22,8 @@ from markdownx.models import MarkdownxField
 from articles.change_log import validate_change_log
 from articles.fingerprints import fingerprint
 from articles.rendering.bodies import NO_BLOCKS, BodyJob, BodyRendering, render_body, render_stored_body
-from articles.rendering.citations import CITATION
+from articles.rendering.body_rules import BodyProblem, body_problems
+from articles.rendering.citations import CITATION, CITATION_KEY, citation_problems
 from articles.rendering.glossary_links import TermMatcher
 from articles.rendering.renderer import normalize_source
 from articles.rendering.shared_blocks import blocks_used
@@ -134,15 +136,22 @@ class LoadedFromFile(models.Model):
         return fingerprint(self.content_values())
 
     @classmethod
-    def unknown_citations(cls, values: dict[str, Any], known: Container[str]) -> list[tuple[str, str]]:
-        """(field, key) for each citation in CITING_FIELDS of `values` that names no reference in `known`:
-        the one rule the loader and the admin apply to such fields."""
-        return [
-            (name, key)
-            for name in cls.CITING_FIELDS
-            for key in cited_in([values.get(name) or ""])
-            if key not in known
-        ]
+    def citing_field_problems(
+        cls, values: dict[str, Any], known: Container[str], *, references: str
+    ) -> list[tuple[str, str]]:
+        """(field, problem) for each citation in CITING_FIELDS of `values` that is not written as [@key] or
+        names no reference in `known` (`references`: where the known references are kept, to name it): the
+        one rule the loader and the admin apply to such fields."""
+        problems = []
+        for name in cls.CITING_FIELDS:
+            text = values.get(name) or ""
+            problems += [(name, problem) for _, problem in citation_problems(text)]
+            problems += [
+                (name, f"cites {key!r}, which is not in {references}")
+                for key in cited_in([text])
+                if key not in known and CITATION_KEY.match(key)  # a key written wrongly is reported above
+            ]
+        return problems
 
     @classmethod
     def url_for(cls, key: str) -> str | None:
@@ -402,13 +411,49 @@ def references_in_order(keys: list[str]) -> list[Reference]:
     return [by_key[key] for key in keys if key in by_key]
 
 
-class RenderedBody(models.Model):
-    """A Markdown source rendered on save into stored HTML, with its citations and reading level."""
+class CheckedBody:
+    """Mixed into a model with a Markdown body kept to the body rules (articles.rendering.body_rules): what
+    those rules ask of its records. The loader, the admin forms and publishing all check a body here."""
 
     SOURCE_FIELD: ClassVar[str] = "body"
-    HTML_FIELD: ClassVar[str] = "body_html"
     # Whether the body may use shared blocks (a block's own body may not).
     USES_BLOCKS: ClassVar[bool] = True
+    # Shown on every page (the disclaimer): it may cite nothing and use no shared block.
+    SHOWN_EVERYWHERE: ClassVar[bool] = False
+
+    @classmethod
+    def is_topic_key(cls, key: str) -> bool:
+        """Whether the record keyed `key` is a topic page: its body keeps a topic page's shape (key points,
+        what is not known) and it has a main message. Models with topic pages decide it here, once."""
+        return False
+
+    @classmethod
+    def closing_section_for(cls, key: str) -> str | None:
+        """The heading of the section the body of the record keyed `key` must end with, citing nothing
+        (None for most records)."""
+        return None
+
+    @classmethod
+    def body_problems(
+        cls, text: str, *, key: str | None, reference_keys: Collection[str], block_names: Collection[str]
+    ) -> list[BodyProblem]:
+        """Everything wrong in `text` as the body of this model's record keyed `key` (None: not known yet),
+        given the references and shared blocks there are."""
+        return body_problems(
+            text,
+            reference_keys=reference_keys,
+            block_names=block_names if cls.USES_BLOCKS else (),
+            in_block=not cls.USES_BLOCKS,
+            topic_page=key is not None and cls.is_topic_key(key),
+            closing_section=cls.closing_section_for(key) if key is not None else None,
+            shown_everywhere=cls.SHOWN_EVERYWHERE,
+        )
+
+
+class RenderedBody(CheckedBody, models.Model):
+    """A Markdown source rendered on save into stored HTML, with its citations and reading level."""
+
+    HTML_FIELD: ClassVar[str] = "body_html"
 
     reference_keys = models.JSONField(default=list, editable=False)
     shared_blocks = models.JSONField(
@@ -476,21 +521,9 @@ class RenderedBody(models.Model):
             and field.name not in {"source_path", "loaded_fingerprint"}
         ]
 
-    @classmethod
-    def is_topic_key(cls, key: str) -> bool:
-        """Whether the record keyed `key` is a topic page: its body keeps a topic page's shape (key points,
-        what is not known) and it has a main message. Models with topic pages decide it here, once."""
-        return False
-
     @property
     def is_topic(self) -> bool:
         return self.is_topic_key(getattr(self, self.KEY_FIELD))
-
-    @classmethod
-    def closing_section_for(cls, key: str) -> str | None:
-        """The heading of the section the body of the record keyed `key` must end with, citing nothing
-        (None for most records)."""
-        return None
 
     def references(self) -> list[Reference]:
         attached = getattr(self, "_attached_references", None)
@@ -752,6 +785,24 @@ class ProposedChange(models.Model):
         return cls._meta.get_field(cls.LIVE_FIELD).related_model
 
     @classmethod
+    def model_for(cls, live_model: type[models.Model]) -> "type[ProposedChange] | None":
+        """The kind of proposed changes made to records of `live_model` (None: they are changed in place):
+        the one place this is worked out, from each kind's LIVE_FIELD."""
+        return next(
+            (
+                model
+                for model in apps.get_models()
+                if issubclass(model, ProposedChange) and model.live_model() is live_model
+            ),
+            None,
+        )
+
+    @classmethod
+    def revises_checked_body(cls) -> bool:
+        """Whether the live record has a Markdown body kept to the body rules (CheckedBody)."""
+        return issubclass(cls.live_model(), CheckedBody)
+
+    @classmethod
     def revises_rendered_body(cls) -> bool:
         """Whether the live record has a body rendered and checked as a page's is (citations, care cards,
         shared blocks). Other kinds are checked by their model's own rules (full_clean)."""
@@ -970,15 +1021,16 @@ class DecisionOption(LoadedFromFile, Reviewed):
         return stored if stored is not None else render_cell(getattr(self, field))
 
 
-class Disclaimer(LoadedFromFile):
+class Disclaimer(LoadedFromFile, CheckedBody):
     """The medical disclaimer shown on every page.
 
     One record. Without it, pages fall back to the built-in text in
     templates/includes/disclaimer_default.html.
     """
 
-    SOURCE_FIELD = "body"
     CONTENT_FIELDS = ("title", "body")
+    USES_BLOCKS = False
+    SHOWN_EVERYWHERE = True  # the same on every page, so it cites nothing
 
     slug = models.SlugField(max_length=40, unique=True, default="disclaimer", editable=False)
     title = models.CharField(max_length=120, default="Medical disclaimer")

@@ -140,6 +140,11 @@ class ContentKind:
         return None if isinstance(self.files, YamlList) else self.model.SOURCE_FIELD
 
     @property
+    def has_checked_body(self) -> bool:
+        """A Markdown body kept to the body rules (the model is a CheckedBody): care cards, citations..."""
+        return hasattr(self.model, "body_problems") and self.body_field is not None
+
+    @property
     def has_rendered_body(self) -> bool:
         """A body rendered with citations, care cards and glossary links, and checked as one."""
         return hasattr(self.model, "HTML_FIELD") and self.body_field is not None

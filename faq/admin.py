@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from articles.admin import READABILITY_FIELDS
-from articles.editorial.admin_workflow import ProposedChangeAdmin, PublishingAdmin, proposed_changes_links
+from articles.editorial.admin_workflow import ProposedChangeAdmin, ProposesChangesAdmin, PublishingAdmin
 from articles.editorial.body_editor import BodyEditorAdmin
 from articles.editorial.edit_conflicts import EditConflictAdmin
 from articles.editorial.history import HistoryVersionAdmin
@@ -25,7 +25,14 @@ class CategoryAdmin(EditConflictAdmin, HistoryVersionAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(EditConflictAdmin, OwnDraftsAdmin, PublishingAdmin, HistoryVersionAdmin, BodyEditorAdmin):
+class QuestionAdmin(
+    ProposesChangesAdmin,
+    EditConflictAdmin,
+    OwnDraftsAdmin,
+    PublishingAdmin,
+    HistoryVersionAdmin,
+    BodyEditorAdmin,
+):
     publish_permission = "faq.publish_question"
     form = CitingBodyForm  # the admin sets its model to Question
     list_display = ["question", "category", "status", "order", "reading_grade", "next_review_due", "updated"]
@@ -71,10 +78,6 @@ class QuestionAdmin(EditConflictAdmin, OwnDraftsAdmin, PublishingAdmin, HistoryV
 
     def get_prepopulated_fields(self, request: HttpRequest, obj: Question | None = None) -> dict:
         return {} if obj else self.prepopulated_fields  # a saved answer's slug is fixed: links use it
-
-    @admin.display(description="Proposed changes")
-    def proposed_changes(self, obj: Question) -> str:
-        return proposed_changes_links(obj, AnswerRevision)
 
 
 @admin.register(AnswerRevision)

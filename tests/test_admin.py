@@ -1,10 +1,25 @@
 """Editors' admin: lists show status, order and last change; bodies are checked and rendered on save."""
 
 import pytest
+from django.contrib import admin
+from django.http import HttpResponse
 from django.test import Client
 
-from articles.models import Article, Disclaimer
-from faq.models import Question
+from articles.admin import ProposesChangesAdmin, cited_by, pages_using
+from articles.models import (
+    Article,
+    Disclaimer,
+    DisclaimerRevision,
+    GlossaryTerm,
+    GlossaryTermRevision,
+    PageRevision,
+    ProposedChange,
+    Reference,
+    ReferenceRevision,
+    SharedBlock,
+    SharedBlockRevision,
+)
+from faq.models import AnswerRevision, Category, Question
 from tests.conftest import REVIEWED, TOPIC_BODY, article_admin_form
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +169,54 @@ def test_a_new_faq_answers_slug_is_filled_in_from_its_question(admin_client: Cli
     html = admin_client.get("/admin/faq/question/add/").content.decode()
     assert "django-admin-prepopulated-fields-constants" in html
     assert "&quot;#id_slug&quot;" in html and "&quot;#id_question&quot;" in html
+
+
+def test_each_live_kind_has_one_kind_of_proposed_changes_and_its_admin_links_to_them() -> None:
+    expected = {
+        Article: PageRevision,
+        Question: AnswerRevision,
+        Disclaimer: DisclaimerRevision,
+        GlossaryTerm: GlossaryTermRevision,
+        Reference: ReferenceRevision,
+        SharedBlock: SharedBlockRevision,
+    }
+    for live, changes in expected.items():
+        assert ProposedChange.model_for(live) is changes
+        assert isinstance(admin.site.get_model_admin(live), ProposesChangesAdmin), live
+    assert ProposedChange.model_for(Category) is None
+    assert not isinstance(admin.site.get_model_admin(Category), ProposesChangesAdmin)
+
+
+def delete_selected(client: Client, model: str, *records: object, confirmed: bool = True) -> HttpResponse:
+    form = {"action": "delete_selected", "_selected_action": [str(r.pk) for r in records]}
+    return client.post(f"/admin/articles/{model}/", form | ({"post": "yes"} if confirmed else {}))
+
+
+def test_delete_selected_deletes_only_references_nobody_cites(
+    admin_client: Client, loaded_site: None
+) -> None:
+    """Django's "Delete selected" asks has_delete_permission(obj) of every selected record: one cited
+    reference in the selection, and nothing is deleted."""
+    cited = next(reference for reference in Reference.objects.all() if cited_by(reference))
+    uncited = Reference.objects.create(
+        key="nobody-cites-it", authors="A", title="T", year=2020, url="https://example.org/"
+    )
+    asked = delete_selected(admin_client, "reference", cited, uncited, confirmed=False)
+    assert "permission to delete the following types of objects" in asked.content.decode()
+    assert delete_selected(admin_client, "reference", cited, uncited).status_code == 403
+    assert Reference.objects.filter(pk__in=[cited.pk, uncited.pk]).count() == 2
+
+    assert delete_selected(admin_client, "reference", uncited).status_code == 302
+    assert not Reference.objects.filter(pk=uncited.pk).exists()
+
+
+def test_delete_selected_deletes_only_shared_blocks_no_page_uses(
+    admin_client: Client, loaded_site: None
+) -> None:
+    used = next(block for block in SharedBlock.objects.all() if pages_using(block))
+    unused = SharedBlock.objects.create(slug="nobody-uses-it", title="Unused", body="Nothing yet.")
+    assert delete_selected(admin_client, "sharedblock", used, unused).status_code == 403
+    assert SharedBlock.objects.filter(pk__in=[used.pk, unused.pk]).count() == 2
+
+    assert delete_selected(admin_client, "sharedblock", unused).status_code == 302
+    assert not SharedBlock.objects.filter(pk=unused.pk).exists()

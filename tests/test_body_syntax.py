@@ -1,6 +1,7 @@
 """Strict body syntax: a care card or citation the renderer would read as something else is refused with its
 line, by the admin form and by the loader (and `loadcontent --check`) alike, from the one set of rules."""
 
+import re
 from html import unescape
 from io import StringIO
 from pathlib import Path
@@ -9,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from articles.models import Article
-from articles.rendering.body_rules import body_problems
+from articles.models import Article, Disclaimer
+from articles.rendering.body_rules import BodyProblem, body_problems
 from tests.conftest import TOPIC_BODY, article_admin_form, article_file
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +214,65 @@ def test_the_loader_refuses_it_with_the_file_and_line(
     messages = failed_check(minimal_content, *(["--check"] if check else []))
     assert f"articles/side-effects.md:{file_line + line - 1}: {expected}" in messages, messages
     assert not Article.objects.filter(slug="side-effects").exists()
+
+
+# The disclaimer: shown on every page, so it may hold care cards but cites nothing and uses no shared block.
+BROKEN_DISCLAIMER = "Read this first.\n\n!!! urgent Call us\nCall 911.\n\nAs we said.[@ ali2009]\n"
+DISCLAIMER_PROBLEMS = [
+    (3, 'the care card heading must be in straight double quotes: !!! urgent "Call us"'),
+    (6, "[@ ali2009] cites a source, but this text is shown on every page"),
+]
+
+
+def disclaimer_problems(body: str) -> list[BodyProblem]:
+    # Even a reference and a block that exist: the disclaimer uses neither.
+    known = {"reference_keys": {"ali2009"}, "block_names": {"drip-emergency"}}
+    return Disclaimer.body_problems(body, key="disclaimer", **known)
+
+
+def test_the_disclaimer_may_hold_care_cards_but_cite_nothing_and_use_no_block() -> None:
+    assert disclaimer_problems(f"Intro.\n\n{GOOD_CARD}") == []
+    cited = disclaimer_problems("Intro.\n\nAs we said.[@ali2009]\n")
+    assert [problem.line for problem in cited] == [3]
+    assert "shown on every page" in cited[0].message and "[@ali2009]" in cited[0].message
+    block = disclaimer_problems("Intro.\n{{ block drip-emergency }}\n")
+    assert [problem.line for problem in block] == [2]
+    assert "shown on every page" in block[0].message and "drip-emergency" in block[0].message
+
+
+def disclaimer_form(client: Client, body: str) -> tuple[str, dict[str, str]]:
+    disclaimer = Disclaimer.objects.get()
+    url = f"/admin/articles/disclaimer/{disclaimer.pk}/change/"
+    page = client.get(url).content.decode()
+    edit_base = re.search(r'name="edit_base" value="([^"]*)"', page)
+    form = {"title": disclaimer.title, "body": body.replace("\n", "\r\n")}
+    if edit_base:
+        form["edit_base"] = edit_base.group(1)
+    return url, form
+
+
+def test_the_disclaimer_admin_form_refuses_it_with_the_line(reviewer: Client, loaded_site: None) -> None:
+    before = Disclaimer.objects.get().body
+    url, form = disclaimer_form(reviewer, BROKEN_DISCLAIMER)
+    response = reviewer.post(url, form)
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    for line, expected in DISCLAIMER_PROBLEMS:
+        assert f"Line {line}: {expected}" in html, html
+    assert Disclaimer.objects.get().body == before
+
+    url, form = disclaimer_form(reviewer, f"{before}\n\n{GOOD_CARD}")
+    assert reviewer.post(url, form).status_code == 302
+    assert 'class="care-card' in Disclaimer.objects.get().body_html
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["load", "check"])
+def test_the_loader_refuses_a_broken_disclaimer_with_the_file_and_line(
+    minimal_content: Path, check: bool
+) -> None:
+    path = minimal_content / "site" / "disclaimer.md"
+    path.write_text(f"---\ntitle: Medical disclaimer\n---\n{BROKEN_DISCLAIMER}")
+    messages = failed_check(minimal_content, *(["--check"] if check else []))
+    for line, expected in DISCLAIMER_PROBLEMS:
+        assert f"site/disclaimer.md:{line + 3}: {expected}" in messages, messages
+    assert not Disclaimer.objects.exists()

@@ -4,6 +4,7 @@ builds from the form is made from the address alone, stores nothing and is never
 
 import re
 from collections.abc import Callable
+from html import unescape
 from io import StringIO
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def test_a_citation_of_an_unknown_reference_is_refused(site_content: Path) -> No
     write_entries(site_content, entries)
     problems = problems_in(site_content)
     assert any(
-        f"{entries[2]['slug']!r}: 'sure' cites 'no-such-study', which is not in site/references.yaml" in p
+        f"{entries[2]['slug']!r}: 'sure': cites 'no-such-study', which is not in site/references.yaml" in p
         for p in problems
     ), problems
 
@@ -309,3 +310,26 @@ def test_cell_rules_name_the_problem(cell: str, problem: str) -> None:
 
 def test_names_with_digits_are_not_figures() -> None:
     assert cell_problems("Vitamin B2, B12 or coenzyme Q10 pills.") == []
+
+
+MALFORMED_CITATION = "Two trials.[@ ahs2019-position]"
+MALFORMED_MESSAGE = (
+    "the citation [@ ahs2019-position] has a space inside its brackets: write [@ahs2019-position]"
+)
+
+
+def test_a_malformed_citation_in_a_cell_is_refused_by_the_loader(site_content: Path) -> None:
+    entries = option_entries(site_content)
+    entries[2]["sure"] = MALFORMED_CITATION
+    write_entries(site_content, entries)
+    problems = problems_in(site_content)
+    assert any(f"{entries[2]['slug']!r}: 'sure': {MALFORMED_MESSAGE}" in p for p in problems), problems
+
+
+def test_a_malformed_citation_in_a_cell_is_refused_by_the_admin(reviewer: Client, loaded_site: None) -> None:
+    option = DecisionOption.objects.get(slug="ivmt")
+    url = f"/admin/articles/decisionoption/{option.pk}/change/"
+    response = reviewer.post(url, option_form(option, sure=MALFORMED_CITATION))
+    assert response.status_code == 200
+    assert MALFORMED_MESSAGE[1:] in unescape(response.content.decode())
+    assert DecisionOption.objects.get(pk=option.pk).sure == option.sure

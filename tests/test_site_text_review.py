@@ -297,3 +297,24 @@ def test_a_reviewer_still_changes_a_glossary_term_directly_and_pages_follow(
     )
     assert response.status_code == 302, response.content.decode()
     assert f'href="/glossary/#{term.slug}">a warm rush</a>' in Client().get(page).content.decode()
+
+
+def test_a_disclaimer_body_that_breaks_the_body_rules_is_refused_in_the_form_and_at_publishing(
+    editor: Client, reviewer: Client, loaded_site: None
+) -> None:
+    """Shown on every page, it keeps the body rules: a care card as the renderer reads it, and no citation."""
+    kind = BY_NAME["disclaimer"]
+    live = kind.live()
+    broken = {"body": "Read this.\n\n!!! urgent Call us\nCall 911.\n\nAs said.[@ ali2009]\n"}
+    response = propose(editor, kind, live, broken)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Line 3: the care card heading must be in straight double quotes" in html
+    assert "Line 6: [@ ali2009] cites a source, but this text is shown on every page" in html
+    assert not kind.change_model.objects.exists()
+
+    change = in_review(kind, live, broken)
+    before = database_snapshot()
+    page = publish(reviewer, kind, change)
+    assert "Line 3: the care card heading" in page and "Nothing was published." in page
+    assert database_snapshot() == before

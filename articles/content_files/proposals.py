@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.apps import apps
-
 from articles.content_files.entries import Entry
 from articles.fingerprints import fingerprint
 from articles.models import LoadedFromFile, ProposedChange, RevisionStatus
@@ -32,10 +30,7 @@ PENDING = (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW, RevisionStatus.SENT_B
 
 def proposal_model_for(model: type[LoadedFromFile]) -> type[ProposedChange] | None:
     """The kind of proposed changes made to records of `model`, if it has one."""
-    for candidate in apps.get_models():
-        if issubclass(candidate, ProposedChange) and candidate.live_model() is model:
-            return candidate
-    return None
+    return ProposedChange.model_for(model)
 
 
 def needs_review(record: LoadedFromFile) -> bool:

@@ -26,7 +26,6 @@ from articles.registry import (
     paths_the_site_serves,
 )
 from articles.rendering import bodies
-from articles.rendering.body_rules import body_problems
 from articles.rendering.input_limits import BodyTooComplex
 
 
@@ -109,32 +108,25 @@ def read_markdown_record(
         return None
     values = clean_mapping(parsed.front, kind, path, errors, key=key)
     assert kind.body_field is not None
-    checked_body = kind.body_field if kind.has_rendered_body else None
     entry = Entry(
         kind.model,
         key,
         {**(values or {}), kind.body_field: parsed.body},
         path,
-        body_field=checked_body,
+        body_field=kind.body_field if kind.has_rendered_body else None,
         body_line=parsed.body_line,
     )
-    if known is not None and checked_body is not None:
-        errors.extend(file_body_problems(entry, *known))
+    if known is not None and kind.has_checked_body:
+        errors.extend(file_body_problems(entry, kind.body_field, *known))
     return entry if values is not None else None
 
 
 def file_body_problems(
-    entry: Entry, reference_keys: frozenset[str], block_names: frozenset[str]
+    entry: Entry, field: str, reference_keys: frozenset[str], block_names: frozenset[str]
 ) -> list[ContentError]:
-    """What is wrong in one body on its own (the rules of articles.rendering.body_rules), at its file line."""
-    assert entry.body_field is not None
-    problems = body_problems(
-        entry.values[entry.body_field],
-        reference_keys=reference_keys,
-        block_names=block_names,
-        in_block=not entry.model.USES_BLOCKS,
-        topic_page=entry.model.is_topic_key(entry.key),
-        closing_section=entry.model.closing_section_for(entry.key),
+    """What is wrong in one body on its own (the model's body rules, CheckedBody), at its file line."""
+    problems = entry.model.body_problems(
+        entry.values[field], key=entry.key, reference_keys=reference_keys, block_names=block_names
     )
     return [ContentError(entry.path, message, line=entry.file_line(line)) for line, message in problems]
 
@@ -291,13 +283,13 @@ def check_cross_references(content: ContentSet, stored_html: StoredHtml | None =
 
 
 def check_citing_fields(content: ContentSet) -> None:
-    """Citations in fields that are not a body (the decision aid's cells) must name a known reference."""
+    """Citations in fields that are not a body (the decision aid's cells) must be written as [@key] and name
+    a known reference."""
     known = content.keys_of(Reference)
-    where = kind_of(Reference).files.path_of("")
+    where = str(kind_of(Reference).files.path_of(""))
     for entry in content.entries:
-        for name, key in entry.model.unknown_citations(entry.values, known):
-            message = f"{entry.key!r}: '{name}' cites {key!r}, which is not in {where}"
-            content.errors.append(ContentError(entry.path, message))
+        for name, problem in entry.model.citing_field_problems(entry.values, known, references=where):
+            content.errors.append(ContentError(entry.path, f"{entry.key!r}: '{name}': {problem}"))
 
 
 def rendered_bodies(

@@ -135,6 +135,18 @@ def proposed_changes_links(live: models.Model, change_model: type[ProposedChange
     )
 
 
+class ProposesChangesAdmin:
+    """A ModelAdmin mixin for a kind whose live records an Editor may not change in place: its form links to
+    proposing changes (the `proposed_changes` field), of the kind ProposedChange.model_for names, which a
+    Clinical reviewer publishes."""
+
+    @admin.display(description="Proposed changes")
+    def proposed_changes(self, obj: models.Model) -> str:
+        change_model = ProposedChange.model_for(type(obj))
+        assert change_model is not None, f"no proposed changes are made to {type(obj).__name__}"
+        return proposed_changes_links(obj, change_model)
+
+
 class ProposedChangeAdmin(
     OwnProposedChangesAdmin, EditConflictAdmin, ReviewButtonsAdmin, ProposalComparisonAdmin, BodyEditorAdmin
 ):

@@ -1,19 +1,17 @@
 """A body checked against the live database: the references and shared blocks that exist now."""
 
-from articles.models import Reference, RenderedBody, SharedBlock
+from articles.models import CheckedBody, Reference, SharedBlock
 from articles.rendering.body_rules import BodyProblem, body_problems
 
 
-def live_body_problems(text: str, *, model: type[RenderedBody], key: str | None) -> list[str]:
+def live_body_problems(text: str, *, model: type[CheckedBody], key: str | None) -> list[str]:
     """A body's problems as the admin shows them (a form, or publishing), checked against the references and
     shared blocks in the database: "Line 4: ..." sentences."""
-    problems = body_problems(
+    problems = model.body_problems(
         text.replace("\r\n", "\n"),
+        key=key,
         reference_keys=Reference.known_keys(),
         block_names=block_names() if model.USES_BLOCKS else set(),
-        in_block=not model.USES_BLOCKS,
-        topic_page=key is not None and model.is_topic_key(key),
-        closing_section=model.closing_section_for(key) if key is not None else None,
     )
     return as_messages(problems)
 

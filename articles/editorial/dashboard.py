@@ -68,18 +68,17 @@ def review_dashboard(*, today: date) -> ReviewDashboard:
             ]
         if "status" in model.CONTENT_FIELDS:
             waiting += [item(shown.label, r) for r in model.objects.filter(status=Status.IN_REVIEW)]
-        for proposals in ProposedChange.__subclasses__():
-            if proposals.live_model() is model:
-                in_review = proposals.objects.filter(status=RevisionStatus.IN_REVIEW)
-                waiting += [
-                    DashboardItem(
-                        shown.changes_label,
-                        getattr(change.live, model.TITLE_FIELD),
-                        comparison_url(change),  # what the reviewer reads first
-                        change.change_note,
-                    )
-                    for change in in_review.select_related(proposals.LIVE_FIELD)
-                ]
+        if proposals := ProposedChange.model_for(model):
+            in_review = proposals.objects.filter(status=RevisionStatus.IN_REVIEW)
+            waiting += [
+                DashboardItem(
+                    shown.changes_label,
+                    getattr(change.live, model.TITLE_FIELD),
+                    comparison_url(change),  # what the reviewer reads first
+                    change.change_note,
+                )
+                for change in in_review.select_related(proposals.LIVE_FIELD)
+            ]
     return ReviewDashboard(
         overdue=overdue,
         due_soon=due_soon,

@@ -1,17 +1,24 @@
 """The rules every Markdown body keeps, in one function (`body_problems`) that the loader, the admin forms,
 the editor's preview and publishing all call: care cards, citations, pictures and shared blocks written as
 the renderer reads them (a typo is refused, not shown as something else), every citation a known reference,
-and a topic page's shape (key points first, and an honest account of what is not known)."""
+and a topic page's shape (key points first, and an honest account of what is not known). A body shown on
+every page (the disclaimer) keeps the same rules, and cites nothing and uses no shared block."""
 
 import re
 from collections.abc import Collection
 from typing import NamedTuple
 
 from articles.rendering.care_cards import card_problems
-from articles.rendering.citations import CITATION, CITATION_KEY, citation_problems, link_citations
+from articles.rendering.citations import (
+    CITATION,
+    CITATION_KEY,
+    citation_problems,
+    link_citations,
+    meant_citations,
+)
 from articles.rendering.input_limits import limit_problems
 from articles.rendering.pictures import picture_problems
-from articles.rendering.shared_blocks import block_problems
+from articles.rendering.shared_blocks import BLOCK_LINE, block_problems
 
 MAX_KEY_POINTS = 5
 _KEY_POINTS = re.compile(r"^##\s+Key points\s*$", re.IGNORECASE)
@@ -60,13 +67,17 @@ def body_problems(
     in_block: bool,
     topic_page: bool,
     closing_section: str | None = None,
+    shown_everywhere: bool = False,
 ) -> list[BodyProblem]:
     """Everything wrong in one body on its own. `in_block`: the body is a shared block (which may not use
     another); `topic_page`: it must keep a topic page's shape; `closing_section`: the heading of the section
-    it must end with (see RenderedBody.closing_section_for)."""
+    it must end with (see RenderedBody.closing_section_for); `shown_everywhere`: it is shown on every page
+    (the disclaimer), so it may cite nothing and use no shared block."""
     if beyond := limit_problems(text):
         # The other rules (and Markdown) may be slow on such a body: its limits are all there is to say.
         return [BodyProblem(line, message) for line, message in beyond]
+    if shown_everywhere:
+        return everywhere_problems(text)
     problems = [
         BodyProblem(line, problem)
         for line, problem in [
@@ -88,3 +99,26 @@ def body_problems(
             BodyProblem(None, problem) for problem in closing_section_problems(text, closing_section)
         ]
     return problems
+
+
+EVERYWHERE = "this text is shown on every page, with no reference list and no shared blocks"
+
+
+def everywhere_problems(text: str) -> list[BodyProblem]:
+    """A body shown on every page: care cards and pictures as in any body; a citation, however written, and a
+    shared block line are refused (a citation would show as raw text, a block as nothing)."""
+    problems = [*card_problems(text), *picture_problems(text)]
+    problems += [
+        (line, f"{written} cites a source, but {EVERYWHERE}: remove it")
+        for line, written in meant_citations(text)
+    ]
+    problems += [
+        (text.count("\n", 0, match.start()) + 1, f"{match[0].strip()} uses a shared block, but {EVERYWHERE}")
+        for match in BLOCK_LINE.finditer(text)
+    ]
+    problems += [
+        (line, problem)
+        for line, problem in block_problems(text, ())
+        if not BLOCK_LINE.match(text.splitlines()[line - 1])  # a block line written wrongly
+    ]
+    return sorted((BodyProblem(line, problem) for line, problem in problems), key=lambda p: p.line or 0)

@@ -41,6 +41,15 @@ def citation_problems(text: str) -> list[tuple[int, str]]:
     return problems
 
 
+def meant_citations(text: str) -> list[tuple[int, str]]:
+    """(line, citation as written) for every citation meant in `text`, well written or not."""
+    return [
+        (number, match[0])
+        for number, line in enumerate(text.splitlines(), start=1)
+        for match in _MEANT_CITATION.finditer(line)
+    ]
+
+
 def _citation_problem(written: str, inside: str, *, closed: bool) -> str:
     keys = [key for key in re.split(r"[\s,;@]+", inside) if key]
     if not closed:
