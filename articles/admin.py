@@ -8,11 +8,14 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from articles.change_log import change_log_html
-from articles.editorial.admin_workflow import ProposedChangeAdmin, ProposesChangesAdmin, PublishingAdmin
+from articles.editorial.admin_workflow import (
+    ProposedChangeAdmin,
+    ProposesChangesAdmin,
+    ReviewedBodyAdmin,
+)
 from articles.editorial.body_editor import BodyEditorAdmin
 from articles.editorial.edit_conflicts import EditConflictAdmin, EditConflictInline
 from articles.editorial.history import HistoryVersionAdmin
-from articles.editorial.own_drafts import OwnDraftsAdmin
 from articles.forms import (
     ArticleForm,
     DecisionOptionForm,
@@ -72,14 +75,7 @@ class ClinicalReviewInline(EditConflictInline, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(
-    ProposesChangesAdmin,
-    EditConflictAdmin,
-    OwnDraftsAdmin,
-    PublishingAdmin,
-    HistoryVersionAdmin,
-    BodyEditorAdmin,
-):
+class ArticleAdmin(ReviewedBodyAdmin):
     publish_permission = "articles.publish_article"
     form = ArticleForm
     inlines = [ClinicalReviewInline]

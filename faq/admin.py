@@ -3,11 +3,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from articles.admin import READABILITY_FIELDS
-from articles.editorial.admin_workflow import ProposedChangeAdmin, ProposesChangesAdmin, PublishingAdmin
-from articles.editorial.body_editor import BodyEditorAdmin
+from articles.editorial.admin_workflow import (
+    ProposedChangeAdmin,
+    ReviewedBodyAdmin,
+)
 from articles.editorial.edit_conflicts import EditConflictAdmin
 from articles.editorial.history import HistoryVersionAdmin
-from articles.editorial.own_drafts import OwnDraftsAdmin
 from articles.forms import CitingBodyForm, ProposedChangeForm
 from faq.models import AnswerRevision, Category, Question
 
@@ -25,14 +26,7 @@ class CategoryAdmin(EditConflictAdmin, HistoryVersionAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(
-    ProposesChangesAdmin,
-    EditConflictAdmin,
-    OwnDraftsAdmin,
-    PublishingAdmin,
-    HistoryVersionAdmin,
-    BodyEditorAdmin,
-):
+class QuestionAdmin(ReviewedBodyAdmin):
     publish_permission = "faq.publish_question"
     form = CitingBodyForm  # the admin sets its model to Question
     list_display = ["question", "category", "status", "order", "reading_grade", "next_review_due", "updated"]

@@ -21,7 +21,8 @@ from django.utils.html import format_html, format_html_join
 
 from articles.editorial.body_editor import BodyEditorAdmin
 from articles.editorial.edit_conflicts import EditConflictAdmin
-from articles.editorial.own_drafts import OwnProposedChangesAdmin
+from articles.editorial.history import HistoryVersionAdmin
+from articles.editorial.own_drafts import OwnDraftsAdmin, OwnProposedChangesAdmin
 from articles.editorial.proposal_comparison import ProposalComparisonAdmin
 from articles.editorial.publishing import CannotPublish, publish_changes
 from articles.editorial.review_buttons import PUBLISH, ReviewButtonsAdmin, pressed_button, take_step, tell
@@ -145,6 +146,19 @@ class ProposesChangesAdmin:
         change_model = ProposedChange.model_for(type(obj))
         assert change_model is not None, f"no proposed changes are made to {type(obj).__name__}"
         return proposed_changes_links(obj, change_model)
+
+
+class ReviewedBodyAdmin(
+    ProposesChangesAdmin,
+    EditConflictAdmin,
+    OwnDraftsAdmin,
+    PublishingAdmin,
+    HistoryVersionAdmin,
+    BodyEditorAdmin,
+):
+    """The admin of a kind that goes draft -> in review -> published with a Markdown body (pages, FAQ
+    answers): proposed changes once live, no lost update, own drafts deleted, review buttons, History with
+    restores, and the body editor."""
 
 
 class ProposedChangeAdmin(
