@@ -40,6 +40,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, urlencode
 
 from articles.registry import page_sources
+from articles.signals import changes_will_be_rolled_back
 from articles.theme import theme_of
 from articles.web.cache_guard import cache_call
 from articles.web.degraded import is_degraded
@@ -154,8 +155,10 @@ def content_changed() -> None:
 
     The second time matters: between the first and the commit another server may render the old content and
     store it under the new version. The first makes the change show at once within the transaction's own
-    process, and costs nothing if the transaction rolls back.
+    process. A dry run (articles.signals.rolled_back_changes) changes nothing: it drops nothing.
     """
+    if changes_will_be_rolled_back():
+        return
     new_content_version()
     transaction.on_commit(new_content_version)
 

@@ -165,6 +165,19 @@ def test_loadcontent_shows_on_the_very_next_request(
     assert "Side effects, edited" in client.get("/side-effects/").content.decode()
 
 
+def test_loadcontent_check_keeps_every_cached_page(
+    client: Client, site_content: Path, load: Callable[..., str]
+) -> None:
+    """A dry run writes and rolls back: the saves it makes must not drop the cached pages of every server."""
+    load(site_content)
+    page = site_content / "articles" / "side-effects.md"
+    page.write_text(page.read_text().replace(f"title: {SIDE_EFFECTS}", "title: Side effects, edited"))
+    client.get("/side-effects/")
+    version = cache.get(VERSION_KEY)
+    assert "Nothing was written" in load(site_content, "--check")
+    assert cache.get(VERSION_KEY) == version
+
+
 def test_restoring_from_history_shows_on_the_very_next_request(
     client: Client, staff: Client, loaded_site: None
 ) -> None:

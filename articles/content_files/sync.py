@@ -25,6 +25,7 @@ a comment saying so.
 """
 
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -43,6 +44,7 @@ from articles.models import GlossaryTerm, LoadedFromFile, ProposedChange, Refere
 from articles.registry import kind_of
 from articles.rendering.bodies import BodyJob, render_stored_bodies
 from articles.rerendering import body_models, rerender_bodies
+from articles.signals import rolled_back_changes
 
 # Rows per INSERT when pages are created in bulk.
 BULK_BATCH_SIZE = 500
@@ -365,7 +367,7 @@ def sync_content(
     """
     if content.errors:
         raise ContentInvalid(content.errors)
-    with transaction.atomic():
+    with transaction.atomic(), rolled_back_changes() if dry_run else nullcontext():
         report = plan(content)
         if report.of(Outcome.CONFLICT):
             if prefer is None:
