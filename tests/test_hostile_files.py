@@ -178,7 +178,7 @@ HOSTILE = [
         writes(PAGE, page("word " * (MAX_BODY_CHARACTERS // 5 + 10))),
         f"the limit is {MAX_BODY_CHARACTERS:,}",
     ),
-    ("bracket_run", PAGE, writes(PAGE, page("[" * 20_000)), "20,000 '[' in a row"),
+    ("bracket_run", PAGE, writes(PAGE, page("[" * 20_000)), "20,000 characters without a space"),
     ("brackets_left_open", PAGE, writes(PAGE, page("[a " * 6_000)), "too many '[' left open"),
     (
         "deep_list",

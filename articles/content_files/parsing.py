@@ -14,7 +14,7 @@ import frontmatter
 import yaml
 
 from articles.content_files.entries import ContentError
-from articles.rendering.input_limits import MAX_FILE_BYTES, quoted
+from articles.rendering.input_limits import MAX_FILE_BYTES, nul_byte, quoted
 from articles.rendering.renderer import normalize_source
 
 
@@ -94,11 +94,8 @@ def decoded(data: bytes, path: Path, errors: list[ContentError]) -> str | None:
             ContentError(path, f"is not UTF-8 text (bad byte at position {error.start})", line=line)
         )
         return None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        errors.append(
-            ContentError(path, "holds a NUL byte (character 0), which text may not contain", line=line)
-        )
+    if nul := nul_byte(text):
+        errors.append(ContentError(path, nul.message, line=nul.line))
         return None
     return text
 

@@ -28,9 +28,10 @@ MAX_NESTING_DEPTH = 20
 MAX_BRACKET_READ_AHEAD = 400_000
 # Likewise Python's HTML parser reads ahead from each '<' that starts a tag to the '>' that ends it.
 MAX_TAG_READ_AHEAD = 200_000
-# A run of one punctuation mark: some regular expressions (bleach's link finder on '(((...') are quadratic
-# in it and, running in C, cannot be stopped by the time limit below. Rules and table lines are far shorter.
-MAX_MARK_RUN = 1_000
+# Characters without a space or line break between them ("www.a-a-a-..." or "(((..."): bleach's link finder
+# is quadratic in such a word and, running in C, cannot be stopped by the time limit below (62,000 characters
+# took 17 seconds; 2,000 take a few hundredths). The longest in the real content (a web address) is 146.
+MAX_WORD_CHARACTERS = 2_000
 # What the checks above cannot foresee (Python-Markdown, html5lib and bleach have other slow corners) is cut
 # off by time: a body taking more processor time than this to render is refused (real pages: a tenth of it).
 RENDER_TIME_LIMIT_SECONDS = 1.0
@@ -44,6 +45,7 @@ _CONTAINER_MARK = re.compile(r" {0,3}> ?| {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]|    |\
 _LONG_LINE_START = re.compile(rf"\n[ \t>*+\-0-9.)]{{{MAX_NESTING_DEPTH + 1}}}")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _TAG_START = re.compile(r"<[a-zA-Z]")
+_WORD = re.compile(r"\S+")
 # A bracket, an escaped character (which opens or closes nothing), or the start of a blank line.
 _BRACKET_TOKEN = re.compile(r"\\.|\[|\]|\n[ \t]*(?=\n)", re.DOTALL)
 
@@ -136,27 +138,13 @@ def bracket_read_ahead(text: str) -> tuple[int, int | None]:
     return total, text.count("\n", 0, furthest[1]) + 1
 
 
-def long_mark_run(text: str) -> tuple[int, str, int] | None:
-    """The first run of one punctuation mark longer than MAX_MARK_RUN: its length, the mark and its line.
-
-    Such a run holds two characters `step` apart at a multiple of `step`, so only those places are looked
-    at: a regular expression would itself be slow here, and this check runs on every body of every load."""
-    step = MAX_MARK_RUN // 2
-    for place in range(0, len(text) - step, step):
-        mark = text[place]
-        if mark != text[place + step] or mark.isalnum() or mark.isspace():
-            continue
-        start = place
-        while start > 0 and text[start - 1] == mark:
-            start -= 1
-        end = place
-        while end < len(text) and text[end] == mark and end - start <= MAX_MARK_RUN:
-            end += 1
-        if end - start > MAX_MARK_RUN:
-            while end < len(text) and text[end] == mark:
-                end += 1
-            return end - start, mark, text.count("\n", 0, start) + 1
-    return None
+def long_word(text: str) -> tuple[int, str, int] | None:
+    """The first run of characters without a space or line break longer than MAX_WORD_CHARACTERS: its
+    length, its start and its line."""
+    if max(map(len, text.split()), default=0) <= MAX_WORD_CHARACTERS:
+        return None  # split runs in C, fast on any text
+    word = next(match for match in _WORD.finditer(text) if len(match[0]) > MAX_WORD_CHARACTERS)
+    return len(word[0]), word[0], text.count("\n", 0, word.start()) + 1
 
 
 def tag_read_ahead(text: str) -> tuple[int, int | None]:
@@ -174,6 +162,14 @@ def tag_read_ahead(text: str) -> tuple[int, int | None]:
     return total, None if first is None else text.count("\n", 0, first) + 1
 
 
+def nul_byte(text: str) -> LimitProblem | None:
+    """The first NUL byte in `text` (which a file, a form or the database may not hold), if any."""
+    if "\x00" not in text:
+        return None
+    line = text.count("\n", 0, text.index("\x00")) + 1
+    return LimitProblem(line, "holds a NUL byte (character 0), which text may not contain")
+
+
 def limit_problems(text: str) -> list[LimitProblem]:
     """What in a Markdown body is beyond the limits; empty when it may be rendered. Fast (linear) on any
     input: this runs before anything slower looks at the body."""
@@ -186,16 +182,17 @@ def limit_problems(text: str) -> list[LimitProblem]:
             )
         ]
     problems = []
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        problems.append(LimitProblem(line, "holds a NUL byte (character 0), which text may not contain"))
+    if nul := nul_byte(text):
+        problems.append(nul)
     if deep := too_deep(text):
         problems.append(deep)
-    if long_run := long_mark_run(text):
-        run, mark, line = long_run
+    if word := long_word(text):
+        length, start, line = word
         problems.append(
             LimitProblem(
-                line, f"{run:,} {mark!r} in a row; the limit is {MAX_MARK_RUN:,} of one mark in a row"
+                line,
+                f"{length:,} characters without a space or line break ({quoted(start)}); the limit is "
+                f"{MAX_WORD_CHARACTERS:,}: put spaces between words",
             )
         )
     read_ahead, line = bracket_read_ahead(text)
