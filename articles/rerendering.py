@@ -11,7 +11,9 @@ from django.db import transaction
 from articles.models import GlossaryTerm, LoadedFromFile, Reference, RenderedBody, SharedBlock
 from articles.registry import body_kinds, content_kinds, kind_of
 from articles.rendering.bodies import BodyJob, BodyRendering, render_stored_bodies
+from articles.rendering.input_limits import BodyTooComplex
 from articles.rendering.renderer import normalize_source
+from articles.rendering.shared_blocks import expanded_limit_problems
 
 
 def body_models() -> list[type[RenderedBody]]:
@@ -28,6 +30,20 @@ def bodies_using(blocks: set[str] | None) -> list[RenderedBody]:
         for record in model.objects.all()
         if blocks is None or blocks.intersection(record.shared_blocks)
     ]
+
+
+def bodies_beyond_limits_with(block: str, source: str) -> list[str]:
+    """A sentence for each page or answer using the shared block `block` that, with `source` as the block's
+    text, would be beyond the input limits (articles.rendering.input_limits): such a block is refused, since
+    the pages using it could not be rendered again."""
+    blocks = {**SharedBlock.sources(), block: normalize_source(source)}
+    sentences = []
+    for record in bodies_using({block}):
+        problems = expanded_limit_problems(normalize_source(getattr(record, record.SOURCE_FIELD)), blocks)
+        if problems:
+            name = f"{type(record)._meta.verbose_name} {getattr(record, type(record).KEY_FIELD)!r} ({record})"
+            sentences.append(f"With this text, the {name}, which uses this block, {problems[0].message}.")
+    return sentences
 
 
 def bodies_citing(key: str) -> list[RenderedBody]:
@@ -72,7 +88,11 @@ def rerender_bodies(
         parallel=parallel,
     )
     for record, rendering in zip(records, renderings, strict=True):
-        store_rendering(record, rendering)
+        # Refused (beyond the limits with the blocks as they are now): it keeps the HTML it has. A save in the
+        # admin or a load checks the pages using a block first (bodies_beyond_limits_with), so only a
+        # render cut off by time, or a change written around those checks, lands here.
+        if not isinstance(rendering, BodyTooComplex):
+            store_rendering(record, rendering)
     return len(records)
 
 

@@ -214,3 +214,67 @@ def test_a_picture_without_its_text_alternative_is_refused(minimal_content: Path
     err = failed_load(load, root)
     assert 'blocks/picture-side-effects.md:5: a picture\'s <svg> needs role="img"' in err
     assert "blocks/picture-side-effects.md:5: a picture's <svg> needs aria-label=" in err
+
+
+BIG_BLOCK = CARD + "    - " + "a few words. " * 300  # about 4,000 characters: within every limit alone
+TWENTY_USES = "\n\n".join(["{{ block drip-emergency }}"] * 20)  # about 80,000 characters put in
+
+
+def test_a_block_that_would_push_a_page_using_it_past_the_limits_is_refused_in_the_admin(
+    minimal_content: Path, load: Load, admin_client: Client
+) -> None:
+    load(with_block(minimal_content))
+    page = Article.objects.get(slug="side-effects")
+    Article.objects.filter(pk=page.pk).update(body=page.body + "\n\n" + TWENTY_USES + "\n")
+    block = SharedBlock.objects.get(slug="drip-emergency")
+    response = admin_client.post(
+        f"/admin/articles/sharedblock/{block.pk}/change/", {"title": block.title, "body": BIG_BLOCK}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Side effects" in html and "the limit is 64,000" in html
+    block.refresh_from_db()
+    assert "a few words" not in block.body
+
+
+def test_a_block_that_would_push_a_page_using_it_past_the_limits_is_refused_by_the_loader(
+    minimal_content: Path, load: Load
+) -> None:
+    root = with_block(minimal_content, BIG_BLOCK)
+    page = root / "articles" / "side-effects.md"
+    page.write_text(page.read_text().rstrip("\n") + "\n\n" + TWENTY_USES + "\n")
+    said = failed_load(load, root)
+    assert "drip-emergency.md" in said and "side-effects" in said and "the limit is 64,000" in said
+    assert "Traceback" not in said
+
+
+def test_a_page_using_a_big_block_thousands_of_times_is_refused_before_it_is_built() -> None:
+    import tracemalloc
+
+    from articles.rendering.bodies import render_body
+    from articles.rendering.input_limits import BodyTooComplex
+
+    text = "{{ block big }}\n" * 3_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(BodyTooComplex, match="the limit is 64,000"):
+            render_body(text, set(), blocks={"big": "word " * 12_000})
+        assert tracemalloc.get_traced_memory()[1] < 10_000_000
+    finally:
+        tracemalloc.stop()
+
+
+def test_rendering_pages_again_keeps_the_stored_page_when_it_is_now_beyond_the_limits(
+    minimal_content: Path, load: Load
+) -> None:
+    """A block written around the checks (straight into the database) does not make rendering the pages
+    that use it again fail: they keep what they showed."""
+    from articles.rerendering import rerender_bodies
+
+    load(with_block(minimal_content))
+    page = Article.objects.get(slug="side-effects")
+    Article.objects.filter(pk=page.pk).update(body=page.body + "\n\n" + TWENTY_USES + "\n")
+    SharedBlock.objects.filter(slug="drip-emergency").update(body=BIG_BLOCK)
+    rerender_bodies(using_blocks={"drip-emergency"})
+    page.refresh_from_db()
+    assert "cannot breathe" in page.body_html

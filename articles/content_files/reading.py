@@ -27,6 +27,7 @@ from articles.registry import (
 )
 from articles.rendering import bodies
 from articles.rendering.input_limits import BodyTooComplex
+from articles.rendering.shared_blocks import blocks_used, expanded_limit_problems
 
 
 def clean_mapping(
@@ -263,6 +264,7 @@ def check_cross_references(content: ContentSet, stored_html: StoredHtml | None =
                         )
                     )
     check_citing_fields(content)
+    check_pages_with_their_blocks(content)
     paths = site_paths(content)
     body_html = rendered_bodies(content, content.keys_of(Reference), stored_html)
     for entry in content.entries:
@@ -280,6 +282,30 @@ def check_cross_references(content: ContentSet, stored_html: StoredHtml | None =
                         line=entry.file_line(line_of(href, body)),
                     )
                 )
+
+
+def check_pages_with_their_blocks(content: ContentSet) -> None:
+    """A shared block within the input limits alone may push a page using it past them: said against the
+    block's file, naming the page (the page is refused too, when it is rendered)."""
+    blocks = content.block_sources()
+    block_files = {
+        entry.key: entry.path for entry in content.entries if entry.body_field and not entry.model.USES_BLOCKS
+    }
+    for entry in content.entries:
+        if entry.body_field is None or not entry.model.USES_BLOCKS:
+            continue
+        body = entry.values[entry.body_field]
+        used = [name for name in blocks_used(body) if name in block_files]
+        if not used or not (problems := expanded_limit_problems(body, blocks)):
+            continue
+        for name in used:
+            content.errors.append(
+                ContentError(
+                    block_files[name],
+                    f"{entry.path.parent.name}/{entry.path.name}, which uses this block, would be beyond "
+                    f"the limits with it: {problems[0].message}",
+                )
+            )
 
 
 def check_citing_fields(content: ContentSet) -> None:

@@ -43,6 +43,7 @@ from articles.fingerprints import fingerprint
 from articles.models import GlossaryTerm, LoadedFromFile, ProposedChange, Reference, RenderedBody, SharedBlock
 from articles.registry import kind_of
 from articles.rendering.bodies import BodyJob, render_stored_bodies
+from articles.rendering.input_limits import BodyTooComplex
 from articles.rerendering import body_models, rerender_bodies
 from articles.signals import rolled_back_changes
 
@@ -255,7 +256,16 @@ def write_bodies(decisions: list[Decision], content: ContentSet, source_root: Pa
         parallel=True,
     )
     created: dict[type[LoadedFromFile], list[LoadedFromFile]] = {}
+    refused = [
+        ContentError(decision.entry.path, problem.message, line=decision.entry.file_line(problem.line))
+        for decision, rendering in zip(applying, renderings, strict=True)
+        if isinstance(rendering, BodyTooComplex)
+        for problem in rendering.problems
+    ]
+    if refused:  # checked as the files were read; only a render cut off by time can land here
+        raise ContentInvalid(refused)
     for decision, rendering in zip(applying, renderings, strict=True):
+        assert not isinstance(rendering, BodyTooComplex)
         record = applied_record(decision, source_root)
         assert isinstance(record, RenderedBody)
         record.prepared_rendering = rendering

@@ -2,6 +2,7 @@
 
 from articles.models import CheckedBody, Reference, SharedBlock
 from articles.rendering.body_rules import BodyProblem, body_problems
+from articles.rerendering import bodies_beyond_limits_with
 
 
 def live_body_problems(text: str, *, model: type[CheckedBody], key: str | None) -> list[str]:
@@ -13,7 +14,10 @@ def live_body_problems(text: str, *, model: type[CheckedBody], key: str | None) 
         reference_keys=Reference.known_keys(),
         block_names=block_names() if model.USES_BLOCKS else set(),
     )
-    return as_messages(problems)
+    messages = as_messages(problems)
+    if model is SharedBlock and key and not messages:
+        messages += bodies_beyond_limits_with(key, text)
+    return messages
 
 
 def any_body_problems(text: str) -> list[str]:

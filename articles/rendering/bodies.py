@@ -10,6 +10,7 @@ from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from articles.rendering.citations import link_citations
 from articles.rendering.glossary_links import TermMatcher, link_glossary_terms
@@ -130,6 +131,13 @@ def render_bodies(
     return map_in_processes(render, pairs, parallel=True)
 
 
+def _render_job(job: BodyJob, **context: Any) -> BodyRendering | BodyTooComplex:
+    try:
+        return render_stored_body(job, **context)
+    except BodyTooComplex as refused:
+        return refused
+
+
 def render_stored_bodies(
     jobs: Sequence[BodyJob],
     *,
@@ -137,6 +145,8 @@ def render_stored_bodies(
     matchers: Sequence[TermMatcher],
     blocks: Mapping[str, str],
     parallel: bool,
-) -> list[BodyRendering]:
-    render = partial(render_stored_body, known_keys=known_keys, matchers=matchers, blocks=blocks)
+) -> list[BodyRendering | BodyTooComplex]:
+    """render_stored_body for each job; a body beyond the limits gives the refusal instead, so that one body
+    cannot stop the rest."""
+    render = partial(_render_job, known_keys=known_keys, matchers=matchers, blocks=blocks)
     return map_in_processes(render, jobs, parallel=parallel)

@@ -12,6 +12,8 @@ every page that uses it (the pages are rendered again). A block cannot use anoth
 import re
 from collections.abc import Container, Mapping
 
+from articles.rendering.input_limits import MAX_BODY_CHARACTERS, BodyTooComplex, LimitProblem, limit_problems
+
 BLOCK_LINE = re.compile(r"^\{\{\s*block\s+(\S+?)\s*\}\}[ \t]*$", re.MULTILINE)
 # A line that looks meant as a block but is not written as one: reported rather than shown as typed.
 _ALMOST_BLOCK = re.compile(r"^\s*\{\{.*\}\}\s*$|^\s*\{\{\s*block\b")
@@ -24,10 +26,39 @@ def blocks_used(text: str) -> list[str]:
     return list(dict.fromkeys(BLOCK_LINE.findall(text)))
 
 
+def expanded_length(text: str, blocks: Mapping[str, str]) -> int:
+    """How long `text` is with its blocks put in, counted without putting them in (a page may use a big
+    block thousands of times)."""
+    return len(text) + sum(
+        len(blocks.get(match.group(1), "").strip("\n")) - len(match.group(0))
+        for match in BLOCK_LINE.finditer(text)
+    )
+
+
+def expanded_limit_problems(text: str, blocks: Mapping[str, str]) -> list[LimitProblem]:
+    """What is beyond the input limits in `text` with its blocks put in (within them alone, it may not be)."""
+    length = expanded_length(text, blocks)
+    if length > MAX_BODY_CHARACTERS:
+        return [
+            LimitProblem(
+                None,
+                f"with its shared blocks put in, the text is {length:,} characters long; the limit is "
+                f"{MAX_BODY_CHARACTERS:,}: use fewer or shorter blocks",
+            )
+        ]
+    return limit_problems(_put_in(text, blocks))
+
+
 def expand_blocks(text: str, blocks: Mapping[str, str]) -> str:
     """`text` with each block line replaced by that block's Markdown. A name that is not a block (the
-    loader and the admin refuse those before saving) is replaced by nothing."""
+    loader and the admin refuse those before saving) is replaced by nothing. Raises BodyTooComplex, before
+    building it, when the result would be beyond the input limits."""
+    if problems := expanded_limit_problems(text, blocks):
+        raise BodyTooComplex(problems)
+    return _put_in(text, blocks)
 
+
+def _put_in(text: str, blocks: Mapping[str, str]) -> str:
     def replace(match: re.Match[str]) -> str:
         return blocks.get(match.group(1), "").strip("\n")
 
