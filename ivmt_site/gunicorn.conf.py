@@ -1,12 +1,16 @@
 """gunicorn settings for production: `gunicorn -c ivmt_site/gunicorn.conf.py ivmt_site.wsgi:application`.
 
-It runs behind a proxy that terminates TLS; the proxy's address must be in GUNICORN_FORWARDED_ALLOW_IPS.
+It runs behind the front server, nginx on the same machine (ivmt_site/front), which buffers every request
+and answer; TLS is terminated by that nginx or by a load balancer in front of it. The proxies whose forwarded
+headers are believed are DJANGO_TRUSTED_PROXIES (ivmt_site.trusted_proxies), as for Django.
 """
 
 import multiprocessing
 import os
 
-# Where to listen: the proxy forwards to this address.
+from ivmt_site import trusted_proxies
+
+# Where to listen: the nginx in front forwards to this address (readers never reach it).
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Processes: one per core, plus one. Each runs a few threads, because a request spends part of its time
 # waiting on Redis or PostgreSQL, and threaded workers keep connections alive between requests (sync workers
@@ -17,8 +21,8 @@ workers = int(os.environ.get("GUNICORN_WORKERS", str(multiprocessing.cpu_count()
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 keepalive = 5
-# The proxies trusted to say the request came over HTTPS (comma-separated addresses).
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# The proxies trusted to say the request came over HTTPS: the same as Django's.
+forwarded_allow_ips = trusted_proxies.configured()
 # Access and error logs to stdout/stderr, for the service manager to collect.
 accesslog = "-"
 errorlog = "-"

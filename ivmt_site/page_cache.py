@@ -12,8 +12,9 @@ from this process's memory (RecentPages), both checked against Redis's current v
 Only anonymous GET/HEAD requests are served from the cache or stored, and only 200 answers that set no cookie
 and did not ask to stay uncached (never_cache). Outage answers (articles.web.degraded) are sent with
 `Cache-Control: no-store` and never stored. The key carries the host, the path, the query parameters a cached
-page reads (PAGE_QUERY_PARAMETERS: any other, such as a tracking tag or a random string, is left out, so it
-neither misses the cache nor adds an entry) and the reader's theme, because the page's markup depends on them.
+page reads (PAGE_QUERY_PARAMETERS, by page: any other, such as a tracking tag or a random string, is left
+out, so it neither misses the cache nor adds an entry) and the reader's theme, because the page's markup
+depends on them.
 
 The cache is an optimisation: when it cannot be reached, pages are rendered from the database as if it were
 empty, and a warning is logged (articles.web.cache_guard).
@@ -30,6 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
@@ -47,10 +49,16 @@ from articles.web.degraded import is_degraded
 from ivmt_site.version_watch import VersionWatch
 
 VERSION_KEY = "content-version"
-# The only query parameters a cached page reads: the search page's `q` (articles.search_views). A view that
-# reads another must be never_cache (as the decision aid's summary is), or be named here. The front server's
-# micro-cache (ivmt_site/front) is configured from this too.
-PAGE_QUERY_PARAMETERS = frozenset({"q"})
+# The query parameters each cached page reads, by URL name: only the search page's `q`
+# (articles.search_views). A view that reads another must be never_cache (as the decision aid's summary is),
+# or be named here. Any other parameter, on any page, is left out of the key; the front server's micro-cache
+# (ivmt_site/front) does not keep a request that carries one.
+PAGE_QUERY_PARAMETERS: dict[str, frozenset[str]] = {"articles:search": frozenset({"q"})}
+
+
+def query_parameters_by_path() -> dict[str, frozenset[str]]:
+    """PAGE_QUERY_PARAMETERS by path, as requests arrive."""
+    return {reverse(name): parameters for name, parameters in PAGE_QUERY_PARAMETERS.items()}
 
 
 _watches: dict[tuple[str, str], VersionWatch] = {}
@@ -213,7 +221,8 @@ recent_pages = RecentPages(size=256)
 
 def page_address(request: HttpRequest) -> str:
     """The path and the query parameters a cached page reads, each as the view reads it (the last value)."""
-    used = sorted((name, request.GET[name]) for name in PAGE_QUERY_PARAMETERS if name in request.GET)
+    read = query_parameters_by_path().get(request.path, frozenset())
+    used = sorted((name, request.GET[name]) for name in read if name in request.GET)
     return f"{request.path}?{urlencode(used)}" if used else request.path
 
 

@@ -15,6 +15,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from ivmt_site import trusted_proxies
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -173,7 +175,7 @@ AXES_CLIENT_IP_CALLABLE = "articles.web.client_ip.client_ip"
 # The proxies whose X-Forwarded-For is believed (articles.web.client_ip): addresses or networks (CIDR).
 # Production runs behind its own nginx on the same machine (loopback); from any other address the socket's
 # address is the client's, whatever the header says. None while debugging (runserver has no proxy in front).
-TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES", "" if DEBUG else "127.0.0.1,::1")
+TRUSTED_PROXIES = env_networks(trusted_proxies.VARIABLE, "" if DEBUG else trusted_proxies.LOOPBACK)
 
 # The admin's address, e.g. DJANGO_ADMIN_PATH=editors-7f3a/ to keep it off the usual scanners' list.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
@@ -255,7 +257,7 @@ if not DEBUG:
     # Production runs behind a proxy that terminates TLS and sets X-Forwarded-Proto (and overwrites any value
     # a client sent). Plain-HTTP requests are redirected to HTTPS; cookies only travel over HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # Off only for `make serve-prod`, which serves plain HTTP on 127.0.0.1 with no proxy in front.
+    # Off only for `make serve-prod`, which serves plain HTTP on 127.0.0.1 (its nginx terminates no TLS).
     SECURE_SSL_REDIRECT = env_bool("DJANGO_HTTPS_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -331,3 +331,100 @@ def test_an_edit_saved_while_redis_is_away_reaches_every_server_without_another_
             time.sleep(0.25)
     finally:
         relay.cut()
+
+
+def front_cache_entries(front: Front) -> int:
+    return sum(1 for path in (front.folder / "cache").rglob("*") if path.is_file())
+
+
+def save_article(editor: Browser, site: Site, slug: str, **changes: str) -> None:
+    change = f"/admin/articles/article/{site.article_pk(slug)}/change/"
+    form = form_values(editor.get(change).body) | changes | {"_save": "Save"}
+    saved = editor.post(change, form)
+    assert saved.status == 302, saved.body[:2000]
+
+
+def test_an_edit_or_a_page_taken_down_shows_on_the_first_request_a_second_later(
+    site: Site, running: list
+) -> None:
+    """Only simultaneous requests get the stale copy: the first reader after the second is up waits for the
+    fresh page, and a 404 replaces the 200 the front kept. nginx counts whole seconds, so an entry kept "1s"
+    may live until the second after next: the checks come 2.1 s after the change."""
+    app = site.server("fresh")
+    front = site.front("fresh", app)
+    running += [app, front]
+    editor = Browser(app)
+    editor.log_in()
+    for _ in range(2):
+        assert get(front.port, "/options/").status == 200
+    save_article(editor, site, "options", title="Options (edited behind the front)")
+    time.sleep(2.1)
+    edited = get(front.port, "/options/")
+    assert "edited behind the front" in edited.body, edited.headers.get("X-Front-Cache")
+
+    for _ in range(2):
+        assert get(front.port, "/cost-and-insurance/").status == 200
+    save_article(editor, site, "cost-and-insurance", status="draft")
+    time.sleep(2.1)
+    taken_down = get(front.port, "/cost-and-insurance/")
+    assert taken_down.status == 404, taken_down.headers.get("X-Front-Cache")
+    time.sleep(2.1)
+    gone = get(front.port, "/cost-and-insurance/")
+    assert gone.status == 404, gone.headers.get("X-Front-Cache")
+
+
+def test_query_strings_only_the_search_reads_add_no_entries(site: Site, running: list) -> None:
+    app = site.server("query-q")
+    front = site.front("query-q", app)
+    running += [app, front]
+    for port in (app.port, front.port):
+        assert get(port, "/faq/").status == 200
+    redis_before, nginx_before = site.cached_pages(), front_cache_entries(front)
+    for port in (app.port, front.port):
+        for _ in range(10):
+            assert get(port, f"/faq/?q={secrets.token_hex(8)}").status == 200
+    assert (site.cached_pages(), front_cache_entries(front)) == (redis_before, nginx_before)
+    assert get(front.port, "/search/?q=magnesium").status == 200
+    assert front_cache_entries(front) == nginx_before + 1
+
+
+def test_unknown_theme_values_share_the_default_entry(site: Site, running: list) -> None:
+    app = site.server("theme")
+    front = site.front("theme", app)
+    running += [app, front]
+    assert get(front.port, "/glossary/").status == 200
+    before = front_cache_entries(front)
+    for _ in range(10):
+        response = get(front.port, "/glossary/", {"Cookie": f"theme={secrets.token_hex(6)}"})
+        assert response.status == 200 and response.headers["X-Front-Cache"] != "MISS"
+    assert front_cache_entries(front) == before
+    assert get(front.port, "/glossary/", {"Cookie": "theme=dark"}).headers["X-Front-Cache"] == "MISS"
+
+
+def test_requests_that_skip_the_cache_are_rate_limited(site: Site, running: list) -> None:
+    """A made-up session cookie skips both caches; past a generous burst, the front answers 429 itself."""
+    app = site.server("junk-session")
+    front = site.front("junk-session", app)
+    running += [app, front]
+    start = time.monotonic()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(
+            pool.map(lambda _: get(front.port, "/glossary/", {"Cookie": "sessionid=junk"}).status, range(160))
+        )
+    seconds = time.monotonic() - start
+    assert set(statuses) <= {200, 429}, statuses
+    assert statuses.count(429) > 0
+    assert statuses.count(200) <= 50 + 10 * seconds + 2, (statuses.count(200), seconds)
+    # Readers without one are not limited.
+    assert all(get(front.port, "/glossary/").status == 200 for _ in range(60))
+
+
+def test_static_files_carry_vary_and_nosniff(site: Site, running: list) -> None:
+    app = site.server("static-headers")
+    front = site.front("static-headers", app)
+    running += [app, front]
+    css = next(p.name for p in (site.root / "static" / "css").glob("site.*.css") if p.name.count(".") == 2)
+    response = get(front.port, f"/static/css/{css}", {"Accept-Encoding": "gzip"})
+    assert response.status == 200
+    assert response.headers.get("Vary") == "Accept-Encoding"
+    assert response.headers.get("X-Content-Type-Options") == "nosniff"

@@ -329,3 +329,15 @@ def test_head_requests_share_the_cached_page(client: Client, loaded_site: None) 
     assert len(queries) == 0
     assert head.status_code == 200 and head.content == b""
     assert head["ETag"] == page["ETag"]
+
+
+def test_only_the_search_page_keys_on_q(
+    client: Client, loaded_site: None, django_assert_num_queries: Callable
+) -> None:
+    """`q` is the search page's parameter: on any other page a random value is the page itself, from the
+    cache, and adds no entry."""
+    assert client.get(f"/faq/?q={secrets.token_hex(8)}").status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(f"/faq/?q={secrets.token_hex(8)}").status_code == 200
+    assert queries_for(client, "/search/?q=magnesium") > 0
+    assert queries_for(client, "/search/?q=infusion") > 0

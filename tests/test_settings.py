@@ -1,6 +1,7 @@
 """Settings come from the environment; production mode refuses to start without what it needs."""
 
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +95,12 @@ def test_production_on_postgresql_waits_on_the_database_for_seconds_only() -> No
         "ivmt_site.postgres [('connect_timeout', 2), ('deadline', 4.0), "
         "('options', '-c statement_timeout=3000')]"
     )
+
+
+def test_gunicorn_trusts_the_same_proxies_as_django(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DJANGO_TRUSTED_PROXIES", raising=False)
+    config = runpy.run_path(str(ROOT / "ivmt_site" / "gunicorn.conf.py"))
+    assert config["forwarded_allow_ips"] == "127.0.0.1,::1"
+    monkeypatch.setenv("DJANGO_TRUSTED_PROXIES", "10.0.0.0/24")
+    config = runpy.run_path(str(ROOT / "ivmt_site" / "gunicorn.conf.py"))
+    assert config["forwarded_allow_ips"] == "10.0.0.0/24"

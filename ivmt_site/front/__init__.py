@@ -6,7 +6,7 @@ import grp
 import os
 import pwd
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -30,6 +30,23 @@ def real_ip_lines(trusted_front: Iterable[str]) -> str:
     return "\n".join([*lines, "real_ip_header X-Forwarded-For;", "real_ip_recursive on;", ""])
 
 
+def theme_lines(themes: Iterable[str]) -> str:
+    """The theme cookie's known values, each its own; anything else is the default (the first)."""
+    themes = list(themes)
+    lines = [f"    {theme} {theme};" for theme in themes[1:]]
+    return "\n".join([*lines, f"    default {themes[0]};"])
+
+
+def cached_query_lines(query_parameters: Mapping[str, Iterable[str]]) -> str:
+    """A request with a query string is kept only on a page that reads it, with one of the page's parameters
+    and nothing else."""
+    lines = []
+    for path, names in sorted(query_parameters.items()):
+        names_regex = "|".join(re.escape(name) for name in sorted(names))
+        lines.append(f'    "~^{re.escape(path)}\\?({names_regex})=[^&]*$" 0;')
+    return "\n".join(lines)
+
+
 def site_config(
     *,
     listen: str,
@@ -38,7 +55,8 @@ def site_config(
     cache_dir: Path,
     session_cookie: str,
     theme_cookie: str,
-    query_parameters: Iterable[str],
+    themes: Iterable[str],
+    query_parameters: Mapping[str, Iterable[str]],
     forwarded_proto: str = "$scheme",
     trusted_front: Iterable[str] = (),
 ) -> str:
@@ -51,8 +69,9 @@ def site_config(
             "cache_dir": str(cache_dir),
             "session_cookie": re.escape(session_cookie),
             "theme_cookie": re.escape(theme_cookie),
-            "query_parameters": ", ".join(sorted(query_parameters)),
-            "query_parameters_regex": "|".join(re.escape(name) for name in sorted(query_parameters)),
+            "theme_cookie_variable": f"$cookie_{theme_cookie}",
+            "themes": theme_lines(themes),
+            "cached_queries": cached_query_lines(query_parameters),
             "forwarded_proto": forwarded_proto,
             "real_ip": real_ip_lines(trusted_front),
         },

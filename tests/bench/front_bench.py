@@ -160,7 +160,8 @@ def run() -> Section:
     section.notes += [
         "nginx as `make serve-prod` runs it (manage.py nginx_config), in front of gunicorn in production "
         "mode (1 worker per core + 1, 4 threads); wrk on the same machine, 1 thread. The page is kept by "
-        "nginx for a second, then refreshed in the background while the stale copy is served.",
+        "nginx for a second; then the next request asks gunicorn again, and requests arriving meanwhile "
+        "get the stale copy.",
         f"Each round measures the page and the stylesheet back to back ({DURATION_SECONDS} s each, taking "
         "turns to go first); the bar is the median of the per-round ratios: "
         f"{', '.join(f'{x:.2f}' for x in rate_ratios)}. Page p99 at {CONNECTIONS} connections: "

@@ -8,9 +8,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from articles.theme import THEME_COOKIE
+from articles.theme import THEME_COOKIE, THEMES
 from ivmt_site.front import site_config, write_local
-from ivmt_site.page_cache import PAGE_QUERY_PARAMETERS
+from ivmt_site.page_cache import query_parameters_by_path
 
 
 class Command(BaseCommand):
@@ -44,7 +44,8 @@ class Command(BaseCommand):
             cache_dir=cache_dir.resolve() if local else cache_dir,
             session_cookie=settings.SESSION_COOKIE_NAME,
             theme_cookie=THEME_COOKIE,
-            query_parameters=PAGE_QUERY_PARAMETERS,
+            themes=THEMES,
+            query_parameters=query_parameters_by_path(),
             forwarded_proto=options["forwarded_proto"],
             trusted_front=[part.strip() for part in options["trusted_front"].split(",") if part.strip()],
         )
