@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
@@ -57,8 +57,15 @@ PAGE_QUERY_PARAMETERS: dict[str, frozenset[str]] = {"articles:search": frozenset
 
 
 def query_parameters_by_path() -> dict[str, frozenset[str]]:
-    """PAGE_QUERY_PARAMETERS by path, as requests arrive."""
-    return {reverse(name): parameters for name, parameters in PAGE_QUERY_PARAMETERS.items()}
+    """PAGE_QUERY_PARAMETERS by path, as requests arrive. A page the URL configuration does not have (a
+    site configured without search) reads nothing: the cache must never turn a request into an error."""
+    paths = {}
+    for name, parameters in PAGE_QUERY_PARAMETERS.items():
+        try:
+            paths[reverse(name)] = parameters
+        except NoReverseMatch:
+            continue
+    return paths
 
 
 _watches: dict[tuple[str, str], VersionWatch] = {}
