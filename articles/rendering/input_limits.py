@@ -195,6 +195,22 @@ def limit_problems(text: str) -> list[LimitProblem]:
                 f"{MAX_WORD_CHARACTERS:,}: put spaces between words",
             )
         )
+    return problems + read_ahead_problems(text)
+
+
+def joined_limit_problems(text: str) -> list[LimitProblem]:
+    """What is beyond the limits in `text`, made by putting whole lines of texts that are each within them
+    into one another (a page with its shared blocks put in). Only what adds up across lines can be: the
+    length, and how far '[' and '<' read ahead; each line's own limits (NUL, nesting, word length) hold
+    already. Cheaper than limit_problems, which the renderer still applies to what it renders."""
+    if len(text) > MAX_BODY_CHARACTERS:
+        return limit_problems(text)  # says the length
+    return read_ahead_problems(text)
+
+
+def read_ahead_problems(text: str) -> list[LimitProblem]:
+    """Too many '[' or '<' left open: what makes Markdown or the HTML parser read ahead quadratically."""
+    problems = []
     read_ahead, line = bracket_read_ahead(text)
     if read_ahead > MAX_BRACKET_READ_AHEAD:
         problems.append(

@@ -12,7 +12,12 @@ every page that uses it (the pages are rendered again). A block cannot use anoth
 import re
 from collections.abc import Container, Mapping
 
-from articles.rendering.input_limits import MAX_BODY_CHARACTERS, BodyTooComplex, LimitProblem, limit_problems
+from articles.rendering.input_limits import (
+    MAX_BODY_CHARACTERS,
+    BodyTooComplex,
+    LimitProblem,
+    joined_limit_problems,
+)
 
 BLOCK_LINE = re.compile(r"^\{\{\s*block\s+(\S+?)\s*\}\}[ \t]*$", re.MULTILINE)
 # A line that looks meant as a block but is not written as one: reported rather than shown as typed.
@@ -46,7 +51,7 @@ def expanded_limit_problems(text: str, blocks: Mapping[str, str]) -> list[LimitP
                 f"{MAX_BODY_CHARACTERS:,}: use fewer or shorter blocks",
             )
         ]
-    return limit_problems(_put_in(text, blocks))
+    return joined_limit_problems(_put_in(text, blocks))  # the page and each block are within them alone
 
 
 def expand_blocks(text: str, blocks: Mapping[str, str]) -> str:
