@@ -3,7 +3,7 @@
 import re
 from collections.abc import Collection, Container, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -712,6 +712,12 @@ class RevisionStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+def when_said(moment: datetime) -> str:
+    """A moment as the admin tells editors when something was saved or done: "30 November 2026 at 06:52",
+    in the site's time zone."""
+    return f"{timezone.localtime(moment):%d %B %Y at %H:%M}"
+
+
 class ReviewStep(models.Model):
     """One step of a record's review: submitted, published, or sent back with the reviewer's comment; by whom
     and when. Pages, FAQ answers and proposed changes share it (a generic key).
@@ -741,7 +747,7 @@ class ReviewStep(models.Model):
     def __str__(self) -> str:
         # No user: a content load's step (its comment names the file), or a user since deleted.
         by = f" by {self.user.get_username()}" if self.user else ""
-        return f"{self.get_action_display()}{by} on {timezone.localtime(self.at):%d %B %Y at %H:%M}"
+        return f"{self.get_action_display()}{by} on {when_said(self.at)}"
 
 
 class ProposedChange(models.Model):

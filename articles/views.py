@@ -55,10 +55,10 @@ def render_article(request: HttpRequest, article: Article, **extra: object) -> H
 def options_page(article: Article) -> dict[str, object]:
     """The decision aid: the article's body, with the table and the form before its last section."""
     options = list(DecisionOption.objects.all())
-    intro, certification = split_at_certification(article.body_html)
+    intro_html, certification_html = split_at_certification(article.body_html)
     return {
-        "intro": intro,
-        "certification": certification,
+        "intro_html": intro_html,
+        "certification_html": certification_html,
         "table": compare_table(
             options,
             cited_before=article.reference_keys,
@@ -83,7 +83,7 @@ def options_summary(request: HttpRequest) -> HttpResponse:
     summary = summary_from(dict(request.GET.lists()), list(DecisionOption.objects.all()))
     table = compare_table(summary.options, summary.fields)
     # The aid's publication date, update policy, uncertainty and funding go on paper with it (IPDAS).
-    certification = split_at_certification(article.body_html)[1]
+    certification_html = split_at_certification(article.body_html)[1]
     return render(
         request,
         "articles/decision_aid/summary.html",
@@ -91,7 +91,7 @@ def options_summary(request: HttpRequest) -> HttpResponse:
             "article": article,
             "summary": summary,
             "table": table,
-            "certification": certification,
+            "certification_html": certification_html,
             "form_section": FORM_SECTION,
         },
     )

@@ -17,9 +17,8 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.content_files.conflicts import NEXT_STEP
-from articles.content_files.proposals import proposal_model_for
 from articles.editorial.publishing import publish_changes
-from articles.models import Article, PageRevision, Reference, ReviewStep, RevisionStatus
+from articles.models import Article, PageRevision, ProposedChange, Reference, ReviewStep, RevisionStatus
 from faq.models import AnswerRevision, Category, Question
 from tests.conftest import article_file, database_snapshot, question_file
 from tests.test_review_email import mail_server_down  # noqa: F401 (a fixture)
@@ -290,7 +289,7 @@ def test_prefer_file_over_a_kind_without_proposed_changes_puts_the_file_text_liv
     Category.objects.filter(slug="basics").update(title="Basics, from the admin")
     categories = minimal_content / "faq" / "categories.yaml"
     categories.write_text(categories.read_text().replace("Basics", "Basics, from the file"))
-    assert proposal_model_for(Category) is None
+    assert ProposedChange.model_for(Category) is None
 
     output = load(minimal_content, "--prefer", "file")
 
@@ -304,8 +303,8 @@ def test_prefer_file_over_a_kind_without_proposed_changes_puts_the_file_text_liv
 
 
 def test_the_proposed_changes_of_a_kind_are_found_from_the_live_model() -> None:
-    assert proposal_model_for(Article) is PageRevision
-    assert proposal_model_for(Question) is AnswerRevision
+    assert ProposedChange.model_for(Article) is PageRevision
+    assert ProposedChange.model_for(Question) is AnswerRevision
 
 
 def test_a_reviewer_finds_file_text_proposed_for_review_in_the_admin(

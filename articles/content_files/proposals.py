@@ -28,15 +28,10 @@ from articles.models import LoadedFromFile, ProposedChange, RevisionStatus
 PENDING = (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW, RevisionStatus.SENT_BACK)
 
 
-def proposal_model_for(model: type[LoadedFromFile]) -> type[ProposedChange] | None:
-    """The kind of proposed changes made to records of `model`, if it has one."""
-    return ProposedChange.model_for(model)
-
-
 def needs_review(record: LoadedFromFile) -> bool:
     """Whether a file's text over this record goes in as proposed changes rather than live. (A record not
     live takes the file's text with its own status kept, so the file cannot make it live: `status_kept`.)"""
-    return ProposedChange.is_live(record) and proposal_model_for(type(record)) is not None
+    return ProposedChange.is_live(record) and ProposedChange.model_for(type(record)) is not None
 
 
 def status_kept(record: LoadedFromFile) -> str | None:
@@ -75,7 +70,7 @@ def fields_kept_live(entry: Entry, record: LoadedFromFile, revised: tuple[str, .
 def pending_proposal(entry: Entry, record: LoadedFromFile) -> ProposedChange | None:
     """Proposed changes to `record`, still waiting, whose text is the file's (as a load with --prefer file
     made them)."""
-    change_model = proposal_model_for(type(record))
+    change_model = ProposedChange.model_for(type(record))
     if change_model is None:
         return None
     text = change_model.text_fingerprint(
@@ -95,7 +90,7 @@ def propose_file_text(entry: Entry, record: LoadedFromFile, *, source_path: str,
 
     Raises ValidationError if the proposed changes do not pass their own checks.
     """
-    change_model = proposal_model_for(type(record))
+    change_model = ProposedChange.model_for(type(record))
     assert change_model is not None
     revised = change_model.REVISED_FIELDS
     kept = fields_kept_live(entry, record, revised)

@@ -28,6 +28,7 @@ from reversion.models import Version
 
 from articles.editorial.comparisons import changed_fields, comparable
 from articles.fingerprints import fingerprint
+from articles.models import when_said
 from articles.web.cache_guard import cache_call
 
 EDIT_BASE = "edit_base"  # the hidden form field holding the state the form was opened on
@@ -80,7 +81,7 @@ def conflict_message(record: Model, yours: dict[str, Any], labels: dict[str, str
     """The refusal: who changed the record since the form was opened, and how their version (now saved)
     differs from yours, field by field."""
     change = last_change(record)
-    when = timezone.localtime(change.when).strftime("%d %B %Y at %H:%M") if change.when else "meanwhile"
+    when = when_said(change.when) if change.when else "meanwhile"
     theirs = stored_values(record, yours)
     changes = changed_fields(theirs, yours, {name: labels.get(name, name) for name in theirs})
     comparison = format_html_join("", "<dt>{}</dt><dd>{}</dd>", ((c.label, c.diff) for c in changes))

@@ -27,7 +27,7 @@ from reversion.models import Version
 
 from articles.editorial.comparisons import FieldChange, changed_fields, field_labels
 from articles.editorial.edit_conflicts import STORED_RECORD
-from articles.models import KEPT_ON_RESTORE
+from articles.models import KEPT_ON_RESTORE, when_said
 
 
 def compared_fields(model: type[Model]) -> list[str]:
@@ -54,7 +54,7 @@ def version_values(version: Version, names: list[str]) -> dict[str, Any]:
 
 
 def when(version: Version) -> str:
-    return timezone.localtime(version.revision.date_created).strftime("%d %B %Y at %H:%M")
+    return when_said(version.revision.date_created)
 
 
 def saved_by(version: Version) -> str:

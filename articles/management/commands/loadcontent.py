@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from articles.content_files.conflicts import conflict_messages
-from articles.content_files.proposals import FileProposal, pending_proposal, proposal_model_for
+from articles.content_files.proposals import FileProposal, pending_proposal
 from articles.content_files.reading import read_content
 from articles.content_files.sync import (
     ContentConflict,
@@ -210,7 +210,7 @@ def how_applied(decision: Decision) -> str:
     the record as written)."""
     model = decision.entry.model
     if decision.was_live:
-        if proposal_model_for(model) is None:
+        if ProposedChange.model_for(model) is None:
             return (
                 f": the file's text is live now ({model._meta.verbose_name_plural} have no proposed "
                 "changes: a save in the admin puts them live too)"
