@@ -74,18 +74,20 @@ def render_stored_body(
     matchers: Sequence[TermMatcher],
     blocks: Mapping[str, str] = NO_BLOCKS,
 ) -> BodyRendering:
-    with render_time_limit():
-        rendered = job.rendered or render_body(
-            job.source, known_keys, anchor_prefix=job.anchor_prefix, blocks=blocks
-        )
-        html = link_glossary_terms(rendered.html, matchers)
-        return BodyRendering(
-            source=job.source,
-            anchor_prefix=job.anchor_prefix,
-            html=html,
-            reference_keys=rendered.reference_keys,
-            readability=page_readability(html),
-        )
+    # The time limit is render_body's: on the Markdown, which a hostile body can make slow. Linking glossary
+    # terms and measuring the reading level of the sanitized result stay outside it: the measuring loads its
+    # dictionaries on first use, which in a cold process on a busy machine took a real page past the limit.
+    rendered = job.rendered or render_body(
+        job.source, known_keys, anchor_prefix=job.anchor_prefix, blocks=blocks
+    )
+    html = link_glossary_terms(rendered.html, matchers)
+    return BodyRendering(
+        source=job.source,
+        anchor_prefix=job.anchor_prefix,
+        html=html,
+        reference_keys=rendered.reference_keys,
+        readability=page_readability(html),
+    )
 
 
 # Below this many bodies, starting worker processes costs more than it saves.
