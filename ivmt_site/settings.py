@@ -150,6 +150,9 @@ MIDDLEWARE = [
     # headers the middleware below added) is served without sessions, CSRF, auth or the database.
     # SecurityMiddleware above still adds its headers (HSTS, nosniff, referrer policy) to every answer.
     "ivmt_site.page_cache.PageCacheMiddleware",
+    # Next: while the database is known not to answer, what the page cache could not serve gets the outage
+    # page at once (ivmt_site.errors), without the work of a view bound to fail.
+    "ivmt_site.errors.KnownOutageMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "ivmt_site.permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -311,6 +314,7 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/editor/upload/"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"quiet_during_outage": {"()": "ivmt_site.errors.QuietDuringOutage"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet_during_outage"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

@@ -7,6 +7,7 @@ import json
 import secrets
 import shutil
 import socket
+import statistics
 import threading
 import time
 from collections.abc import Iterator
@@ -262,6 +263,17 @@ def test_a_frozen_database_gives_503_pages_fast_and_the_site_recovers(site: Site
         search = get(front.port, "/search/?q=infusion")  # a search no server has cached
         assert search.status == 503 and "no-store" in search.headers["Cache-Control"]
 
+        # While the outage is known, what no cache holds gets the outage page at once, and the log says that
+        # the database stopped answering, not a traceback for each request refused.
+        tracebacks = app.logged().count("Traceback")
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            burst = list(pool.map(lambda n: timed(get, app.port, f"/search/?q=burst{n}"), range(200)))
+        assert all(response.status == 503 for response, _ in burst)
+        assert 'id="disclaimer"' in burst[0][0].body
+        assert statistics.median(seconds for _, seconds in burst) < 0.2
+        assert app.logged().count("Traceback") - tracebacks < 10, app.logged()[-3000:]
+        assert "PostgreSQL did not answer" in app.logged()
+
         relay.thaw()
         deadline = time.monotonic() + 15
         while get(front.port, "/glossary/").status != 200:
@@ -272,6 +284,7 @@ def test_a_frozen_database_gives_503_pages_fast_and_the_site_recovers(site: Site
             search = get(port, "/search/?q=infusion")
             assert search.status == 200 and "not working" not in search.body
         assert get(app.port, "/healthz/").status == 200
+        assert "PostgreSQL answers again" in app.logged()
     finally:
         relay.cut()
 
@@ -417,6 +430,22 @@ def test_requests_that_skip_the_cache_are_rate_limited(site: Site, running: list
     assert statuses.count(200) <= 50 + 10 * seconds + 2, (statuses.count(200), seconds)
     # Readers without one are not limited.
     assert all(get(front.port, "/glossary/").status == 200 for _ in range(60))
+
+
+def test_searches_are_rate_limited(site: Site, running: list) -> None:
+    """Each new search reaches the app and its database: a search after search from one address gets 429
+    from the front past the same burst; pages without a query string are not limited."""
+    app = site.server("search-flood")
+    front = site.front("search-flood", app)
+    running += [app, front]
+    start = time.monotonic()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda n: get(front.port, f"/search/?q=flood{n}").status, range(160)))
+    seconds = time.monotonic() - start
+    assert set(statuses) <= {200, 429}, statuses
+    assert statuses.count(429) > 0
+    assert statuses.count(200) <= 50 + 10 * seconds + 2, (statuses.count(200), seconds)
+    assert all(get(front.port, "/side-effects/").status == 200 for _ in range(60))
 
 
 def test_static_files_carry_vary_and_nosniff(site: Site, running: list) -> None:

@@ -18,50 +18,17 @@ success ends the outage: the site recovers by itself.
 
 import os
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.db.backends.postgresql import base
-from django.db.utils import OperationalError
 
+from ivmt_site.postgres.outage import outage
 from ivmt_site.postgres.watchdog import deadline
 
-OUTAGE_SECONDS = 2.0
 SLOW_FAILURE_SECONDS = 1.0
-
-
-class Outage:
-    """Whether this process has lately found the database unreachable (shared by all its threads)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._until = 0.0  # 0: no outage known
-        self._lock = threading.Lock()
-
-    def check(self) -> None:
-        """Raise at once during an outage; past its end, let this caller try (and the others wait another
-        period, so that only one request at a time waits on a database that may still be away)."""
-        if not self._until:
-            return
-        with self._lock:
-            now = time.monotonic()
-            if now < self._until:
-                raise OperationalError("The database did not answer lately; not trying again yet.")
-            if self._until:
-                self._until = now + self.seconds
-
-    def begin(self) -> None:
-        self._until = time.monotonic() + self.seconds
-
-    def end(self) -> None:
-        if self._until:
-            self._until = 0.0
-
-
-outage = Outage(OUTAGE_SECONDS)
 
 
 def shut_down(connection: Any) -> None:

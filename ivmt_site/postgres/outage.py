@@ -1,0 +1,83 @@
+"""Whether this process has lately found PostgreSQL not answering, and what it logs about that.
+
+After a wait for the database passed its deadline (base.py), requests that need the database fail at once
+with DatabaseOutage for OUTAGE_SECONDS instead of each waiting its own deadline, then one request at a time
+tries again; the first success ends the outage. The log says when an outage begins and ends, with how many
+requests it refused, and nothing for each refused request (ivmt_site.errors.QuietDuringOutage).
+"""
+
+import logging
+import threading
+import time
+
+from django.db.utils import OperationalError
+
+OUTAGE_SECONDS = 2.0
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseOutage(OperationalError):
+    """Raised at once, without asking the database, while it is known not to answer. Said once in the log
+    when the outage begins and once when it ends (Outage), not for each request it refuses
+    (ivmt_site.errors.QuietDuringOutage)."""
+
+
+class Outage:
+    """Whether this process has lately found the database unreachable (shared by all its threads)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._until = 0.0  # 0: no outage known
+        self._began = 0.0
+        self._refused = 0
+        self._lock = threading.Lock()
+
+    def check(self) -> None:
+        """Raise at once during an outage; past its end, let this caller try (and the others wait another
+        period, so that only one request at a time waits on a database that may still be away)."""
+        if not self._until:
+            return
+        with self._lock:
+            now = time.monotonic()
+            if now < self._until:
+                self._refused += 1
+                raise DatabaseOutage("The database did not answer lately; not trying again yet.")
+            if self._until:
+                self._until = now + self.seconds
+
+    def refusing(self) -> bool:
+        """Whether requests that need the database should fail at once now (without taking a turn to try)."""
+        return bool(self._until) and time.monotonic() < self._until
+
+    def count_refusal(self) -> None:
+        """For the log line that ends the outage: a request answered with the outage page without asking."""
+        with self._lock:
+            self._refused += 1
+
+    def begin(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if not self._until:
+                self._began, self._refused = now, 0
+                logger.error(
+                    "PostgreSQL did not answer: requests that need it get the outage page at once, and one "
+                    "request every %g s tries it again",
+                    self.seconds,
+                )
+            self._until = now + self.seconds
+
+    def end(self) -> None:
+        if not self._until:
+            return
+        with self._lock:
+            if self._until:
+                self._until = 0.0
+                logger.warning(
+                    "PostgreSQL answers again, after %.1f s; %d request(s) got the outage page meanwhile",
+                    time.monotonic() - self._began,
+                    self._refused,
+                )
+
+
+outage = Outage(OUTAGE_SECONDS)
