@@ -27,6 +27,7 @@ from articles.rendering.citations import CITATION, CITATION_KEY, citation_proble
 from articles.rendering.glossary_links import TermMatcher
 from articles.rendering.renderer import normalize_source
 from articles.rendering.shared_blocks import blocks_used
+from articles.rendering.site_links import internal_links
 from articles.rendering.table_cells import cell_problems, render_cell
 from articles.search_text import (
     SearchableQuerySet,
@@ -459,6 +460,12 @@ class RenderedBody(CheckedBody, models.Model):
     shared_blocks = models.JSONField(
         default=list, editable=False, help_text="The shared blocks the body uses, derived on save."
     )
+    site_links = models.JSONField(
+        null=True,
+        editable=False,
+        help_text="The pages of this site the stored HTML links to, derived on save: the loader checks them "
+        "without reading the HTML (None: not known, the body is rendered again to find them).",
+    )
     reading_grade = models.FloatField(
         null=True, editable=False, help_text="Flesch-Kincaid grade of the text."
     )
@@ -493,6 +500,7 @@ class RenderedBody(CheckedBody, models.Model):
         self.prepared_rendering = None  # a later save renders afresh: glossary or references may change
         self.reference_keys = list(rendering.reference_keys)
         self.shared_blocks = blocks_used(source) if self.USES_BLOCKS else []
+        self.site_links = internal_links(rendering.html)
         reading = rendering.readability
         self.reading_grade = reading.main.grade if reading.main else None
         self.smog_index = reading.main.smog if reading.main else None

@@ -14,11 +14,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 
-from articles.content_files.links import _LinkCollector, link_targets
 from articles.content_files.sync import LOAD_COMMENT
 from articles.models import Article, GlossaryTerm
 from articles.rendering import bodies
 from articles.rendering.renderer import render_markdown
+from articles.rendering.site_links import _LinkCollector, internal_links, link_targets
 from articles.rerendering import rerender_bodies
 from faq.models import Question
 from tests.conftest import article_file, database_snapshot, question_file
@@ -43,9 +43,18 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def stored_bodies() -> dict[str, tuple]:
-    fields = ("body_html", "reference_keys", "reading_grade", "smog_index", "key_points_grade", "contents")
+    fields = (
+        "body_html",
+        "reference_keys",
+        "reading_grade",
+        "smog_index",
+        "key_points_grade",
+        "contents",
+        "site_links",
+    )
     return {a.slug: tuple(getattr(a, name) for name in fields) for a in Article.objects.all()} | {
-        q.slug: (q.answer_html, q.reference_keys, q.reading_grade) for q in Question.objects.all()
+        q.slug: (q.answer_html, q.reference_keys, q.reading_grade, q.site_links)
+        for q in Question.objects.all()
     }
 
 
@@ -86,6 +95,27 @@ def test_a_broken_link_in_an_unchanged_body_is_still_reported(minimal_content: P
     (minimal_content / "articles" / "about.md").unlink()
     with pytest.raises(Exception, match="nothing was loaded"):
         load(minimal_content)
+
+
+def test_each_body_stores_the_site_links_of_its_html(site_content: Path, load: Load) -> None:
+    """What the loader checks an unchanged body's links against, instead of reading its HTML."""
+    load(site_content)
+    records = [*Article.objects.all(), *Question.objects.all()]
+    for record in records:
+        assert record.site_links == internal_links(getattr(record, record.HTML_FIELD)), record
+    assert sum(len(record.site_links) for record in records) > 20
+
+
+def test_a_body_stored_without_its_links_is_rendered_to_find_them(
+    minimal_content: Path, load: Load, renders: list[str]
+) -> None:
+    load(minimal_content)
+    Article.objects.filter(slug="home").update(site_links=None)  # as a row stored before they were kept
+    renders.clear()
+    (minimal_content / "articles" / "about.md").unlink()  # home links to it
+    with pytest.raises(Exception, match="nothing was loaded"):
+        load(minimal_content)
+    assert len(renders) == 1
 
 
 def test_rendering_across_processes_stores_what_a_save_stores(

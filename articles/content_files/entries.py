@@ -57,9 +57,10 @@ class Entry:
         return self.model.anchor_prefix_for(self.key)
 
 
-# The sanitized HTML already stored for an entry's body, if the database holds a record with exactly that
-# body; None otherwise. Lets an unchanged body's links be checked without rendering it again.
-StoredHtml = Callable[[Entry], str | None]
+# The site links of the HTML already stored for an entry's body (RenderedBody.site_links), if the database
+# holds a record with exactly that body; None otherwise. Lets an unchanged body's links be checked without
+# rendering it again.
+StoredLinks = Callable[[Entry], list[str] | None]
 
 
 @dataclass

@@ -11,9 +11,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from articles.content_files.entries import ContentError, ContentSet, Entry, StoredHtml
+from articles.content_files.entries import ContentError, ContentSet, Entry, StoredLinks
 from articles.content_files.front_matter import check_values, file_fields, relation_fields
-from articles.content_files.links import internal_links, line_of, site_paths
+from articles.content_files.links import line_of, site_paths
 from articles.content_files.parsing import load_yaml, read_text, split_markdown_file
 from articles.models import LoadedFromFile, Reference, is_content_slug, validate_content_slug
 from articles.registry import (
@@ -28,6 +28,7 @@ from articles.registry import (
 from articles.rendering import bodies
 from articles.rendering.input_limits import BodyTooComplex
 from articles.rendering.shared_blocks import blocks_used, expanded_limit_problems
+from articles.rendering.site_links import internal_links
 
 
 def clean_mapping(
@@ -236,7 +237,7 @@ def read_kind(kind: ContentKind, paths: list[Path], content: "ContentSet", root:
     return read_checked_records(paths, kind, reference_keys, block_names, content.errors, root)
 
 
-def check_cross_references(content: ContentSet, stored_html: StoredHtml | None = None) -> None:
+def check_cross_references(content: ContentSet, stored_links: StoredLinks | None = None) -> None:
     """Checks that need every file: reserved keys, records named by other records, links between pages
     (each body was checked on its own as it was read)."""
     errors = content.errors
@@ -266,12 +267,12 @@ def check_cross_references(content: ContentSet, stored_html: StoredHtml | None =
     check_citing_fields(content)
     check_pages_with_their_blocks(content)
     paths = site_paths(content)
-    body_html = rendered_bodies(content, content.keys_of(Reference), stored_html)
+    links = body_links(content, content.keys_of(Reference), stored_links)
     for entry in content.entries:
         if entry.body_field is None:
             continue
         body = entry.values[entry.body_field]
-        for href in internal_links(body_html[entry.model, entry.key]):
+        for href in links[entry.model, entry.key]:
             if href in content.unreadable_paths or href.split("#", 1)[0] in content.unreadable_paths:
                 continue
             if state := paths.problem(href):
@@ -318,22 +319,22 @@ def check_citing_fields(content: ContentSet) -> None:
             content.errors.append(ContentError(entry.path, f"{entry.key!r}: '{name}': {problem}"))
 
 
-def rendered_bodies(
-    content: ContentSet, reference_keys: frozenset[str], stored_html: StoredHtml | None
-) -> dict[tuple[type[LoadedFromFile], str], str]:
-    """The HTML of every body, to find its links: the stored HTML where the database already holds exactly
-    this body (its links are the same), else the body rendered now, once, kept in `content.rendered` so
-    that saving stores this rendering instead of making it again."""
-    html: dict[tuple[type[LoadedFromFile], str], str] = {}
+def body_links(
+    content: ContentSet, reference_keys: frozenset[str], stored_links: StoredLinks | None
+) -> dict[tuple[type[LoadedFromFile], str], list[str]]:
+    """The site links of every body: those stored where the database already holds exactly this body, else
+    those of the body rendered now, once, kept in `content.rendered` so that saving stores this rendering
+    instead of making it again."""
+    links: dict[tuple[type[LoadedFromFile], str], list[str]] = {}
     to_render: list[Entry] = []
     for entry in content.entries:
         if entry.body_field is None:
             continue
-        stored = stored_html(entry) if stored_html else None
+        stored = stored_links(entry) if stored_links else None
         if stored is None:
             to_render.append(entry)
         else:
-            html[entry.model, entry.key] = stored
+            links[entry.model, entry.key] = stored
     # Rendered with the references of the files: a body citing any other key is refused above, so this is
     # the same rendering a save makes with the references in the database after loading.
     renderings = bodies.render_bodies(
@@ -349,18 +350,18 @@ def rendered_bodies(
                 for problem in rendering.problems
             ]
             content.errors += [refusal for refusal in refusals if refusal not in content.errors]
-            html[entry.model, entry.key] = ""
+            links[entry.model, entry.key] = []
             continue
         content.rendered[entry.model, entry.key] = rendering
-        html[entry.model, entry.key] = rendering.html
-    return html
+        links[entry.model, entry.key] = internal_links(rendering.html)
+    return links
 
 
-def read_content(root: Path, *, stored_html: StoredHtml | None = None) -> ContentSet:
+def read_content(root: Path, *, stored_links: StoredLinks | None = None) -> ContentSet:
     """Read every content file under `root`, kind by kind as the registry lists them. Entries come in the
     order they must be written.
 
-    `stored_html` (see StoredHtml) spares rendering bodies that are already in the database as they are.
+    `stored_links` (see StoredLinks) spares rendering bodies that are already in the database as they are.
     """
     content = ContentSet()
     if not root.is_dir():
@@ -385,5 +386,5 @@ def read_content(root: Path, *, stored_html: StoredHtml | None = None) -> Conten
             and is_content_slug(path.stem)
             and (url := kind.model.url_for(path.stem)) is not None
         }
-    check_cross_references(content, stored_html)
+    check_cross_references(content, stored_links)
     return content

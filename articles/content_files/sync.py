@@ -36,7 +36,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.content_files.entries import ContentError, ContentSet, Entry, StoredHtml
+from articles.content_files.entries import ContentError, ContentSet, Entry, StoredLinks
 from articles.content_files.front_matter import relation_fields
 from articles.content_files.proposals import FileProposal, needs_review, propose_file_text, status_kept
 from articles.fingerprints import fingerprint
@@ -285,19 +285,20 @@ def write_bodies(decisions: list[Decision], content: ContentSet, source_root: Pa
             note_in_step(decision)
 
 
-def stored_html() -> StoredHtml:
-    """For read_content: the HTML stored for each page and answer whose body is exactly the file's.
+def stored_links() -> StoredLinks:
+    """For read_content: the site links stored for each page and answer whose body is exactly the file's.
 
-    An unchanged body then needs no rendering for its links to be checked: its stored HTML (rendered from
-    that same body on its last save) links to the same pages.
+    An unchanged body then needs no rendering for its links to be checked: the links derived from its stored
+    HTML (rendered from that same body on its last save) are the same, and reading them is far cheaper than
+    reading the HTML.
     """
-    stored: dict[tuple[type[LoadedFromFile], str], tuple[str, str]] = {}
+    stored: dict[tuple[type[LoadedFromFile], str], tuple[str, list[str] | None]] = {}
     for model in body_models():
-        rows = model.objects.values_list(model.KEY_FIELD, model.SOURCE_FIELD, model.HTML_FIELD)
-        for key, source, html in rows.iterator(chunk_size=2000):
-            stored[model, key] = (source, html)
+        rows = model.objects.values_list(model.KEY_FIELD, model.SOURCE_FIELD, "site_links")
+        for key, source, links in rows.iterator(chunk_size=2000):
+            stored[model, key] = (source, links)
 
-    def lookup(entry: Entry) -> str | None:
+    def lookup(entry: Entry) -> list[str] | None:
         found = stored.get((entry.model, entry.key))
         if found is None or entry.body_field is None or found[0] != entry.values[entry.body_field]:
             return None

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from articles.editorial.admin_urls import admin_url
 from articles.editorial.body_editor import BodyEditorAdmin
 from articles.editorial.edit_conflicts import EditConflictAdmin
 from articles.editorial.history import HistoryVersionAdmin
@@ -103,10 +104,6 @@ def move_to(queryset: QuerySet, status: str, request: HttpRequest, comment: str)
             record.status = status
             record.save()
     return records
-
-
-def admin_url(model: type[models.Model], view: str, *args: object) -> str:
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
 def proposed_changes_links(live: models.Model, change_model: type[ProposedChange]) -> str:

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Model
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
+from articles.editorial.admin_urls import admin_url
 from articles.editorial.proposal_comparison import comparison_url
 from articles.models import Feedback, ProposedChange, RevisionStatus, Status
 from articles.registry import content_kinds
@@ -24,10 +25,10 @@ class DashboardItem:
     note: str = ""  # a due date, or a proposed change's note
 
 
-def admin_url(record: Model) -> str:
+def edit_url(record: Model) -> str:
     """Where the record is edited ("" for a kind the admin does not show)."""
     try:
-        return reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk])
+        return admin_url(record, "change", record.pk)
     except NoReverseMatch:
         return ""
 
@@ -43,7 +44,7 @@ class ReviewDashboard:
 
 
 def item(label: str, record: Model, note: str = "") -> DashboardItem:
-    return DashboardItem(label, getattr(record, record.TITLE_FIELD), admin_url(record), note)
+    return DashboardItem(label, getattr(record, record.TITLE_FIELD), edit_url(record), note)
 
 
 def review_dashboard(*, today: date) -> ReviewDashboard:

@@ -20,11 +20,12 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from articles.editorial.admin_urls import admin_url
 from articles.editorial.comparisons import FieldChange, changed_fields, field_labels
 from articles.editorial.edit_conflicts import STORED_RECORD
 from articles.models import KEPT_ON_RESTORE, when_said
@@ -101,16 +102,13 @@ class HistoryAdmin:
         record = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
         if record is None:
             raise Http404
-        opts = self.model._meta  # type: ignore[attr-defined]
+        site = self.admin_site.name  # type: ignore[attr-defined]
         action_list = [
             {
                 "version": version,
                 "revision": version.revision,
                 "saved_by": saved_by(version),
-                "url": reverse(
-                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_revision",  # type: ignore[attr-defined]
-                    args=(record.pk, version.pk),
-                ),
+                "url": admin_url(record, "revision", record.pk, version.pk, site=site),
             }
             for version in self.versions_of(record)
         ]

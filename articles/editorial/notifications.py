@@ -19,7 +19,7 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils.text import capfirst
 
-from articles.editorial.dashboard import DUE_SOON_DAYS, DashboardItem, admin_url, review_dashboard
+from articles.editorial.dashboard import DUE_SOON_DAYS, DashboardItem, edit_url, review_dashboard
 from articles.editorial.review_steps import author_of
 from articles.editorial.roles import CLINICAL_REVIEWER
 from articles.models import ProposedChange
@@ -84,7 +84,7 @@ def notify_submitted(record: Model, *, by: AbstractBaseUser | None, from_file: s
     return send(
         f"For review: {name_of(record)}",
         f"{submitted}\n\n{change_note(record)}"
-        f"Read it, then publish it or send it back with a comment: {absolute(admin_url(record))}\n",
+        f"Read it, then publish it or send it back with a comment: {absolute(edit_url(record))}\n",
         reviewer_addresses(),
     )
 
@@ -101,7 +101,7 @@ def notify_published(record: Model, *, by: AbstractBaseUser | None) -> Sent:
     return send(
         f"Published: {name_of(record)}",
         f"{username(by)} published {name_of(record)}. Readers see it now.\n\n"
-        f"{change_note(record)}{absolute(admin_url(record))}\n",
+        f"{change_note(record)}{absolute(edit_url(record))}\n",
         author_address(record, by=by),
     )
 
@@ -110,7 +110,7 @@ def notify_sent_back(record: Model, *, by: AbstractBaseUser | None, comment: str
     return send(
         f"Sent back: {name_of(record)}",
         f"{username(by)} sent {name_of(record)} back to you with this comment:\n\n{comment.strip()}\n\n"
-        f"Make the changes asked for, then choose “Submit for review”: {absolute(admin_url(record))}\n",
+        f"Make the changes asked for, then choose “Submit for review”: {absolute(edit_url(record))}\n",
         author_address(record, by=by),
     )
 

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from articles.editorial.admin_urls import admin_url
 from articles.editorial.comparisons import FieldChange, changed_fields, field_labels
 from articles.models import ProposedChange
 
@@ -30,8 +31,7 @@ def changes_to_live(change: ProposedChange) -> list[FieldChange]:
 
 
 def comparison_url(change: ProposedChange) -> str:
-    opts = change._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_compare", args=[change.pk])
+    return admin_url(change, "compare", change.pk)
 
 
 class ProposalComparisonAdmin:

@@ -13,16 +13,16 @@ from articles.rendering.citations import (
     CITATION,
     CITATION_KEY,
     citation_problems,
-    link_citations,
     meant_citations,
+    unknown_citations,
 )
 from articles.rendering.input_limits import limit_problems
 from articles.rendering.pictures import picture_problems
-from articles.rendering.shared_blocks import BLOCK_LINE, block_problems
+from articles.rendering.shared_blocks import BLOCK_LINE, block_lines, block_problems
 
 MAX_KEY_POINTS = 5
 _KEY_POINTS = re.compile(r"^##\s+Key points\s*$", re.IGNORECASE)
-_KNOWN_UNKNOWN = re.compile(r"^##\s+What we know and what we don[’']t\s*$", re.IGNORECASE | re.MULTILINE)
+_KNOWN_UNKNOWN = re.compile(r"##\s+What we know and what we don[’']t$", re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[-*+]|\d+\.)\s+\S")
 
 
@@ -38,7 +38,7 @@ def topic_page_problems(body: str) -> list[str]:
         bullets = sum(1 for line in lines[start:end] if _BULLET.match(line))
         if not 1 <= bullets <= MAX_KEY_POINTS:
             problems.append(f"'Key points' must be a list of 1 to {MAX_KEY_POINTS} bullets, not {bullets}")
-    if not _KNOWN_UNKNOWN.search(body):
+    if not any(_KNOWN_UNKNOWN.match(line) for line in lines if line.startswith("##")):
         problems.append("a topic page needs a section '## What we know and what we don't'")
     return problems
 
@@ -89,7 +89,7 @@ def body_problems(
     ]
     problems += [
         BodyProblem(miss.line, f"[@{miss.key}] is not a reference: add it to the references first")
-        for miss in link_citations(text, reference_keys).unknown
+        for miss in unknown_citations(text, reference_keys)
         if CITATION_KEY.match(miss.key)  # a key written wrongly is reported as such, above
     ]
     if topic_page:
@@ -114,7 +114,7 @@ def everywhere_problems(text: str) -> list[BodyProblem]:
     ]
     problems += [
         (text.count("\n", 0, match.start()) + 1, f"{match[0].strip()} uses a shared block, but {EVERYWHERE}")
-        for match in BLOCK_LINE.finditer(text)
+        for match in block_lines(text)
     ]
     problems += [
         (line, problem)

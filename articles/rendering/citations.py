@@ -12,6 +12,12 @@ CITATION = re.compile(r"\[@([^\]\s]+)\]")
 CITATION_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Where a citation is meant: "[" and "@", perhaps with spaces between; what follows, up to "]" on its line.
 _MEANT_CITATION = re.compile(r"\[\s*@(?P<inside>[^\]\n]*)(?P<close>\]?)")
+# The same in a whole text: it cannot reach past the end of a line (any break str.splitlines() splits at), so
+# it finds what _MEANT_CITATION finds line by line.
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_MEANT_CITATION_IN_TEXT = re.compile(
+    rf"\[[^\S{_LINE_BREAKS}]*@(?P<inside>[^\]{_LINE_BREAKS}]*)(?P<close>\]?)"
+)
 
 
 @dataclass(frozen=True)
@@ -31,14 +37,21 @@ def citation_problems(text: str) -> list[tuple[int, str]]:
     """(line, problem) for each citation not written as `[@key]`: spaces inside, no closing bracket, several
     keys in one pair of brackets, or a key that is not lowercase letters, digits and hyphens. Each problem
     shows the citation as it should be written."""
+    if all(map(_well_written, _MEANT_CITATION_IN_TEXT.finditer(text))):
+        return []  # the usual case, found without splitting the text into lines
     problems = []
     for number, line in enumerate(text.splitlines(), start=1):
         for match in _MEANT_CITATION.finditer(line):
-            written, inside = match[0], match["inside"]
-            if match["close"] and written == f"[@{inside}]" and CITATION_KEY.match(inside):
-                continue
-            problems.append((number, _citation_problem(written, inside, closed=bool(match["close"]))))
+            if not _well_written(match):
+                problems.append(
+                    (number, _citation_problem(match[0], match["inside"], closed=bool(match["close"])))
+                )
     return problems
+
+
+def _well_written(match: re.Match[str]) -> bool:
+    inside = match["inside"]
+    return bool(match["close"]) and match[0] == f"[@{inside}]" and CITATION_KEY.match(inside) is not None
 
 
 def meant_citations(text: str) -> list[tuple[int, str]]:
@@ -78,13 +91,10 @@ def link_citations(
     such as the decision aid's table after its article). They keep their numbers; new keys are numbered
     after them, and the result's `keys` holds both."""
     keys: list[str] = list(cited_before)
-    unknown: list[UnknownCitation] = []
 
     def replace(match: re.Match[str]) -> str:
         key = match.group(1)
         if key not in known:
-            line = text.count("\n", 0, match.start()) + 1
-            unknown.append(UnknownCitation(key=key, line=line))
             return match.group(0)
         if key not in keys:
             keys.append(key)
@@ -93,4 +103,13 @@ def link_citations(
         return f'<sup><a class="citation" href="#{anchor}">[{number}]</a></sup>'
 
     linked = CITATION.sub(replace, text)
-    return CitedText(markdown=linked, keys=tuple(keys), unknown=tuple(unknown))
+    return CitedText(markdown=linked, keys=tuple(keys), unknown=tuple(unknown_citations(text, known)))
+
+
+def unknown_citations(text: str, known: Container[str]) -> list[UnknownCitation]:
+    """The citations in `text` of keys not in `known` (which link_citations leaves as written)."""
+    return [
+        UnknownCitation(key=match.group(1), line=text.count("\n", 0, match.start()) + 1)
+        for match in CITATION.finditer(text)
+        if match.group(1) not in known
+    ]

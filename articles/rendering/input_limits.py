@@ -141,9 +141,12 @@ def bracket_read_ahead(text: str) -> tuple[int, int | None]:
 def long_word(text: str) -> tuple[int, str, int] | None:
     """The first run of characters without a space or line break longer than MAX_WORD_CHARACTERS: its
     length, its start and its line."""
-    if max(map(len, text.split()), default=0) <= MAX_WORD_CHARACTERS:
-        return None  # split runs in C, fast on any text
-    word = next(match for match in _WORD.finditer(text) if len(match[0]) > MAX_WORD_CHARACTERS)
+    # A word never runs past the end of a line, and splitting into lines is fast: most texts end here.
+    if max(map(len, text.splitlines()), default=0) <= MAX_WORD_CHARACTERS:
+        return None
+    word = next((match for match in _WORD.finditer(text) if len(match[0]) > MAX_WORD_CHARACTERS), None)
+    if word is None:
+        return None  # long lines, short words
     return len(word[0]), word[0], text.count("\n", 0, word.start()) + 1
 
 

@@ -19,7 +19,7 @@ from articles.content_files.sync import (
     Outcome,
     Prefer,
     SyncReport,
-    stored_html,
+    stored_links,
     sync_content,
 )
 from articles.editorial.notifications import notify_submitted
@@ -65,7 +65,7 @@ class Command(BaseCommand):
         root = Path(content or settings.CONTENT_DIR)
         try:
             # Bodies already in the database as the files have them are not rendered again to check links.
-            files = read_content(root, stored_html=stored_html())
+            files = read_content(root, stored_links=stored_links())
             report = sync_content(
                 files,
                 source_root=root,

@@ -1,0 +1,78 @@
+"""The fast forms of the body checks (written for the loader's speed: a 10,000-page reload) find exactly what
+the plain forms find, on random texts made of the characters the checks look at."""
+
+import random
+import re
+
+import pytest
+
+from articles.rendering.citations import (
+    _MEANT_CITATION,
+    _citation_problem,
+    _well_written,
+    citation_problems,
+)
+from articles.rendering.input_limits import MAX_WORD_CHARACTERS, long_word
+from articles.rendering.shared_blocks import BLOCK_LINE, _put_in, block_lines
+
+PIECES = [
+    "{{",
+    "}}",
+    "block",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "\u2028",
+    "\x0c",
+    "x",
+    "drip-emergency",
+    "[",
+    "]",
+    "@",
+    "a-b",
+    "A",
+]
+
+
+def random_texts(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choices(PIECES, k=rng.randint(0, 60))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_block_lines_are_what_the_expression_finds_anywhere(seed: int) -> None:
+    blocks = {"drip-emergency": "\n**card**\n", "x": "X"}
+    for text in random_texts(2000, seed):
+        expected = [(match.span(), match.group(1)) for match in BLOCK_LINE.finditer(text)]
+        assert [(match.span(), match.group(1)) for match in block_lines(text)] == expected, repr(text)
+        assert _put_in(text, blocks) == BLOCK_LINE.sub(lambda m: blocks.get(m[1], "").strip("\n"), text)
+
+
+def citation_problems_line_by_line(text: str) -> list[tuple[int, str]]:
+    return [
+        (number, _citation_problem(match[0], match["inside"], closed=bool(match["close"])))
+        for number, line in enumerate(text.splitlines(), start=1)
+        for match in _MEANT_CITATION.finditer(line)
+        if not _well_written(match)
+    ]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_citation_problems_are_found_as_line_by_line(seed: int) -> None:
+    texts = random_texts(2000, seed) + ["[@a-b] and [ @a-b]\n[@A]", "[@a-b]\u2028[@x y]", "[\n@a-b]"]
+    with_problems = 0
+    for text in texts:
+        expected = citation_problems_line_by_line(text)
+        assert citation_problems(text) == expected, repr(text)
+        with_problems += bool(expected)
+    assert with_problems > 100  # the random texts do hold badly written citations
+
+
+def test_long_words_are_found_past_long_lines_of_short_words() -> None:
+    assert long_word(("word " * 1000 + "\n") * 3) is None
+    assert long_word("short\n" + "x" * (MAX_WORD_CHARACTERS + 1)) == (MAX_WORD_CHARACTERS + 1, "x" * 2001, 2)
+    assert long_word("x" * MAX_WORD_CHARACTERS) is None
+    text = "a " * 2000 + "y" * (MAX_WORD_CHARACTERS + 5)
+    assert long_word(text)[0] == MAX_WORD_CHARACTERS + 5
+    assert re.search(r"\S{2001}", text)
