@@ -2,9 +2,11 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from articles.fingerprints import fingerprint
 from articles.models import LoadedFromFile, RenderedBody
 from articles.rendering import bodies
 
@@ -42,6 +44,12 @@ class Entry:
     path: Path
     body_field: str | None = None  # the Markdown field, for citation and link checks
     body_line: int = 1  # the file line the body starts on: problems found in the body are reported there
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """The fingerprint of what the file says (articles.fingerprints), which the load compares with the
+        record's."""
+        return fingerprint(self.values)
 
     def file_line(self, body_line: int | None) -> int | None:
         """A line of the body as a line of its file."""
@@ -83,10 +91,12 @@ class ContentSet:
         broken = {key for broken_model, key in self.broken_keys if broken_model is model}
         return frozenset(entry.key for entry in self.of(model)) | broken
 
+    def block_entries(self) -> list[Entry]:
+        """The shared blocks the files hold: bodies that use no other block."""
+        return [entry for entry in self.entries if entry.body_field and not entry.model.USES_BLOCKS]
+
     def block_sources(self) -> dict[str, str]:
-        """The shared blocks the files hold (bodies that use no other block), as render_body takes them."""
+        """The shared blocks' Markdown by name, as render_body takes them."""
         return {
-            entry.key: entry.values[entry.body_field]
-            for entry in self.entries
-            if entry.body_field and not entry.model.USES_BLOCKS
+            entry.key: entry.values[entry.body_field] for entry in self.block_entries() if entry.body_field
         }

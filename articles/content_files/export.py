@@ -341,7 +341,7 @@ def unloaded_file_edits(root: Path, planned: list[PlannedFile]) -> tuple[list[st
             if record is None:
                 continue
             now = record.fingerprint()
-            if fingerprint(entry.values) in (record.loaded_fingerprint, now):
+            if entry.fingerprint in (record.loaded_fingerprint, now):
                 continue
             if now != record.loaded_fingerprint:
                 conflicts.append(BothChanged(entry, record))

@@ -6,7 +6,8 @@ database half-loaded. What files exist and what they hold comes from the content
 (articles.registry); values are checked by the models' own validation (front_matter).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -133,38 +134,80 @@ def file_body_problems(
     return [ContentError(entry.path, message, line=entry.file_line(line)) for line, message in problems]
 
 
+@dataclass(frozen=True)
+class ReadFile:
+    """What reading and checking one Markdown file found (in a worker process when there are many)."""
+
+    entry: Entry | None
+    errors: list[ContentError]
+    # A page within the input limits alone but beyond them with its shared blocks put in: the blocks it uses
+    # and why. Said against each block's file (ReadFile.block_errors).
+    beyond_with_blocks: tuple[tuple[str, ...], str] | None = None
+
+    def block_errors(self, block_files: Mapping[str, Path]) -> list[ContentError]:
+        if self.entry is None or self.beyond_with_blocks is None:
+            return []
+        used, why = self.beyond_with_blocks
+        page = f"{self.entry.path.parent.name}/{self.entry.path.name}"
+        return [
+            ContentError(
+                block_files[name], f"{page}, which uses this block, would be beyond the limits with it: {why}"
+            )
+            for name in used
+        ]
+
+
+def beyond_with_blocks(entry: Entry, blocks: Mapping[str, str]) -> tuple[tuple[str, ...], str] | None:
+    """A shared block within the input limits alone may push a page using it past them (the page is refused
+    too, when it is rendered)."""
+    if entry.body_field is None or not entry.model.USES_BLOCKS:
+        return None
+    body = entry.values[entry.body_field]
+    used = tuple(name for name in blocks_used(body) if name in blocks)
+    if not used or not (problems := expanded_limit_problems(body, blocks)):
+        return None
+    return used, problems[0].message
+
+
 def _read_and_check(
     path: Path,
     *,
     model: type[LoadedFromFile],
     reference_keys: frozenset[str],
-    block_names: frozenset[str],
+    blocks: Mapping[str, str],
     root: Path | None,
-) -> tuple[Entry | None, list[ContentError]]:
+) -> ReadFile:
     errors: list[ContentError] = []
-    entry = read_markdown_record(path, kind_of(model), errors, known=(reference_keys, block_names), root=root)
-    return entry, errors
+    known = (reference_keys, frozenset(blocks))
+    entry = read_markdown_record(path, kind_of(model), errors, known=known, root=root)
+    if entry is None:
+        return ReadFile(None, errors)
+    entry.fingerprint  # noqa: B018 - computed here, across processes, for the load to compare
+    return ReadFile(entry, errors, beyond_with_blocks(entry, blocks))
 
 
 def read_checked_records(
     paths: Sequence[Path],
     kind: ContentKind,
     reference_keys: frozenset[str],
-    block_names: frozenset[str],
-    errors: list[ContentError],
+    blocks: Mapping[str, str],
+    content: ContentSet,
     root: Path | None = None,
 ) -> list[Entry]:
-    """Markdown records, each read and checked on its own, across processes when there are many files (no
-    database is touched). Checks that need every file come later, in check_cross_references."""
+    """Markdown records, each read and checked on its own (with the shared blocks it uses put in, `blocks`),
+    across processes when there are many files (no database is touched). Checks that need every file come
+    later, in check_cross_references."""
     # The model, not the kind, crosses to the worker processes: a kind holds functions that do not pickle.
     check = partial(
-        _read_and_check, model=kind.model, reference_keys=reference_keys, block_names=block_names, root=root
+        _read_and_check, model=kind.model, reference_keys=reference_keys, blocks=blocks, root=root
     )
+    block_files = {entry.key: entry.path for entry in content.block_entries()}
     entries = []
-    for entry, problems in bodies.map_in_processes(check, paths, parallel=True):
-        errors.extend(problems)
-        if entry is not None:
-            entries.append(entry)
+    for read in bodies.map_in_processes(check, paths, parallel=True):
+        content.errors.extend(read.errors)
+        content.errors.extend(read.block_errors(block_files))
+        if read.entry is not None:
+            entries.append(read.entry)
     return entries
 
 
@@ -233,8 +276,8 @@ def read_kind(kind: ContentKind, paths: list[Path], content: "ContentSet", root:
         content.broken_keys |= {(kind.model, key) for key in broken}
         return entries
     reference_keys = content.keys_of(Reference)
-    block_names = frozenset(content.block_sources()) if kind.uses_blocks else frozenset()
-    return read_checked_records(paths, kind, reference_keys, block_names, content.errors, root)
+    blocks = content.block_sources() if kind.uses_blocks else {}
+    return read_checked_records(paths, kind, reference_keys, blocks, content, root)
 
 
 def check_cross_references(content: ContentSet, stored_links: StoredLinks | None = None) -> None:
@@ -265,7 +308,6 @@ def check_cross_references(content: ContentSet, stored_links: StoredLinks | None
                         )
                     )
     check_citing_fields(content)
-    check_pages_with_their_blocks(content)
     paths = site_paths(content)
     links = body_links(content, content.keys_of(Reference), stored_links)
     for entry in content.entries:
@@ -283,30 +325,6 @@ def check_cross_references(content: ContentSet, stored_links: StoredLinks | None
                         line=entry.file_line(line_of(href, body)),
                     )
                 )
-
-
-def check_pages_with_their_blocks(content: ContentSet) -> None:
-    """A shared block within the input limits alone may push a page using it past them: said against the
-    block's file, naming the page (the page is refused too, when it is rendered)."""
-    blocks = content.block_sources()
-    block_files = {
-        entry.key: entry.path for entry in content.entries if entry.body_field and not entry.model.USES_BLOCKS
-    }
-    for entry in content.entries:
-        if entry.body_field is None or not entry.model.USES_BLOCKS:
-            continue
-        body = entry.values[entry.body_field]
-        used = [name for name in blocks_used(body) if name in block_files]
-        if not used or not (problems := expanded_limit_problems(body, blocks)):
-            continue
-        for name in used:
-            content.errors.append(
-                ContentError(
-                    block_files[name],
-                    f"{entry.path.parent.name}/{entry.path.name}, which uses this block, would be beyond "
-                    f"the limits with it: {problems[0].message}",
-                )
-            )
 
 
 def check_citing_fields(content: ContentSet) -> None:

@@ -39,7 +39,6 @@ from django.utils import timezone
 from articles.content_files.entries import ContentError, ContentSet, Entry, StoredLinks
 from articles.content_files.front_matter import relation_fields
 from articles.content_files.proposals import FileProposal, needs_review, propose_file_text, status_kept
-from articles.fingerprints import fingerprint
 from articles.models import GlossaryTerm, LoadedFromFile, ProposedChange, Reference, RenderedBody, SharedBlock
 from articles.registry import kind_of
 from articles.rendering.bodies import BodyJob, render_stored_bodies
@@ -118,7 +117,7 @@ def decide(entry: Entry, record: LoadedFromFile | None, now: str | None) -> Outc
     """`now` is the record's fingerprint (None when there is no record)."""
     if record is None or now is None:
         return Outcome.CREATED
-    from_file = fingerprint(entry.values)
+    from_file = entry.fingerprint
     if from_file == now:
         return Outcome.UNCHANGED
     admin_edited = now != record.loaded_fingerprint
@@ -184,7 +183,7 @@ def applied_record(decision: Decision, source_root: Path) -> LoadedFromFile:
     if decision.kept_status is not None:
         record.status = decision.kept_status
     record.source_path = source_path_of(entry, source_root)
-    record.loaded_fingerprint = fingerprint(entry.values)
+    record.loaded_fingerprint = entry.fingerprint
     try:
         record.full_clean(exclude=[entry.model.KEY_FIELD] if decision.outcome is Outcome.UPDATED else None)
     except ValidationError as error:
@@ -210,9 +209,7 @@ def note_in_step(decision: Decision) -> None:
     if decision.resolved is Prefer.ADMIN or decision.outcome is Outcome.PROPOSED:
         # The admin side won, or the file's text waits for review: this file version has been seen, so the
         # next load reports "kept" rather than the same conflict again (and proposes nothing again).
-        type(record).objects.filter(pk=record.pk).update(
-            loaded_fingerprint=fingerprint(decision.entry.values)
-        )
+        type(record).objects.filter(pk=record.pk).update(loaded_fingerprint=decision.entry.fingerprint)
 
 
 def applies_file(decision: Decision) -> bool:

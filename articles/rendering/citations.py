@@ -9,15 +9,16 @@ from dataclasses import dataclass
 
 CITATION = re.compile(r"\[@([^\]\s]+)\]")
 # A reference's key (articles.models.SLUG_PATTERN): lowercase words joined by single hyphens.
-CITATION_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_KEY = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+CITATION_KEY = re.compile(rf"^{_KEY}$")
 # Where a citation is meant: "[" and "@", perhaps with spaces between; what follows, up to "]" on its line.
 _MEANT_CITATION = re.compile(r"\[\s*@(?P<inside>[^\]\n]*)(?P<close>\]?)")
 # The same in a whole text: it cannot reach past the end of a line (any break str.splitlines() splits at), so
 # it finds what _MEANT_CITATION finds line by line.
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_MEANT_CITATION_IN_TEXT = re.compile(
-    rf"\[[^\S{_LINE_BREAKS}]*@(?P<inside>[^\]{_LINE_BREAKS}]*)(?P<close>\]?)"
-)
+_MEANT_CITATION_IN_TEXT = re.compile(rf"\[[^\S{_LINE_BREAKS}]*@[^\]{_LINE_BREAKS}]*\]?")
+# A citation written as it should be: [@key], with nothing else inside.
+_WELL_WRITTEN = re.compile(rf"\[@{_KEY}\]")
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def citation_problems(text: str) -> list[tuple[int, str]]:
     """(line, problem) for each citation not written as `[@key]`: spaces inside, no closing bracket, several
     keys in one pair of brackets, or a key that is not lowercase letters, digits and hyphens. Each problem
     shows the citation as it should be written."""
-    if all(map(_well_written, _MEANT_CITATION_IN_TEXT.finditer(text))):
+    if all(map(_WELL_WRITTEN.fullmatch, _MEANT_CITATION_IN_TEXT.findall(text))):
         return []  # the usual case, found without splitting the text into lines
     problems = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -50,8 +51,7 @@ def citation_problems(text: str) -> list[tuple[int, str]]:
 
 
 def _well_written(match: re.Match[str]) -> bool:
-    inside = match["inside"]
-    return bool(match["close"]) and match[0] == f"[@{inside}]" and CITATION_KEY.match(inside) is not None
+    return _WELL_WRITTEN.fullmatch(match[0]) is not None
 
 
 def meant_citations(text: str) -> list[tuple[int, str]]:
@@ -108,6 +108,8 @@ def link_citations(
 
 def unknown_citations(text: str, known: Container[str]) -> list[UnknownCitation]:
     """The citations in `text` of keys not in `known` (which link_citations leaves as written)."""
+    if all(map(known.__contains__, CITATION.findall(text))):
+        return []  # the usual case, told without finding where each citation is
     return [
         UnknownCitation(key=match.group(1), line=text.count("\n", 0, match.start()) + 1)
         for match in CITATION.finditer(text)

@@ -43,7 +43,6 @@ _CONTAINER_MARK = re.compile(r" {0,3}> ?| {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]|    |\
 # A line starting with more characters that can open a level than the limit has levels (searched from a
 # newline, which the regular expression engine finds fast; the text is searched with one put first).
 _LONG_LINE_START = re.compile(rf"\n[ \t>*+\-0-9.)]{{{MAX_NESTING_DEPTH + 1}}}")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _TAG_START = re.compile(r"<[a-zA-Z]")
 _WORD = re.compile(r"\S+")
 # A bracket, an escaped character (which opens or closes nothing), or the start of a blank line.
@@ -110,8 +109,10 @@ def bracket_read_ahead(text: str) -> tuple[int, int | None]:
     paragraph on its own; an escaped bracket does not count), and the line of the '[' it reads furthest
     from."""
     brackets = text.count("[")
-    if brackets == 0 or brackets * max(map(len, _BLANK_LINE.split(text))) <= MAX_BRACKET_READ_AHEAD:
-        return 0, None  # each '[' reads at most to the end of its paragraph: well within the limit
+    # Each '[' reads at most to the end of its paragraph, which ends at the latest at the next "\n\n" (a blank
+    # line may also hold spaces): most texts are well within the limit by this measure alone.
+    if brackets == 0 or brackets * max(map(len, text.split("\n\n"))) <= MAX_BRACKET_READ_AHEAD:
+        return 0, None
     total = 0
     furthest = (0, 0)
     open_at: list[int] = []
