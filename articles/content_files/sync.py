@@ -39,6 +39,7 @@ from django.utils import timezone
 from articles.content_files.entries import ContentError, ContentSet, Entry, StoredLinks
 from articles.content_files.front_matter import relation_fields
 from articles.content_files.proposals import FileProposal, needs_review, propose_file_text, status_kept
+from articles.fingerprints import fingerprint, same_values
 from articles.models import GlossaryTerm, LoadedFromFile, ProposedChange, Reference, RenderedBody, SharedBlock
 from articles.registry import kind_of
 from articles.rendering.bodies import BodyJob, render_stored_bodies
@@ -148,7 +149,7 @@ def plan(content: ContentSet) -> SyncReport:
         decisions = []
         for entry in entries:
             record = records.get(entry.key)
-            now = record.fingerprint() if record else None
+            now = record_fingerprint(record, entry) if record else None
             decisions.append(Decision(entry, decide(entry, record, now), record, record_fingerprint=now))
         writing = [d.entry.key for d in decisions if d.outcome in (Outcome.UPDATED, Outcome.CONFLICT)]
         # Locked until the load commits: an admin save or a publish meanwhile waits, then sees the load's
@@ -159,6 +160,13 @@ def plan(content: ContentSet) -> SyncReport:
             decide_again(d, whole[d.entry.key]) if d.entry.key in whole else d for d in decisions
         ]
     return report
+
+
+def record_fingerprint(record: LoadedFromFile, entry: Entry) -> str:
+    """The record's fingerprint now: its file's, made where the file was read, when the record holds the very
+    same values (as an unchanged record does); otherwise made from the record."""
+    values = record.content_values()
+    return entry.fingerprint if same_values(values, entry.values) else fingerprint(values)
 
 
 def decide_again(decision: Decision, record: LoadedFromFile) -> Decision:
