@@ -16,7 +16,13 @@ from articles.rendering.citations import (
     _well_written,
     citation_problems,
 )
-from articles.rendering.input_limits import MAX_WORD_CHARACTERS, long_word
+from articles.rendering.input_limits import (
+    MAX_BRACKET_READ_AHEAD,
+    MAX_WORD_CHARACTERS,
+    bracket_read_ahead,
+    long_word,
+    tag_read_ahead,
+)
 from articles.rendering.shared_blocks import BLOCK_LINE, _put_in, block_lines
 
 PIECES = [
@@ -117,3 +123,64 @@ def test_a_record_as_its_file_has_it_has_the_same_values() -> None:
     }
     assert same_values(values, {**values, "changes": [dict(values["changes"][0])]})
     assert not same_values(values, {**values, "title": "U"})
+
+
+def tag_read_ahead_one_by_one(text: str) -> int:
+    total = 0
+    for start in re.finditer(r"<[a-zA-Z]", text):
+        found = text.find(">", start.start())
+        total += (len(text) if found < 0 else found) - start.start()
+    return total
+
+
+def bracket_read_ahead_one_by_one(text: str) -> int:
+    """Each '[' to its ']' in the same paragraph, or to the paragraph's end (escaped brackets aside)."""
+    total = 0
+    for paragraph in paragraphs(text):
+        open_at: list[int] = []
+        position = 0
+        while position < len(paragraph):
+            character = paragraph[position]
+            if character == "\\":
+                position += 2
+                continue
+            if character == "[":
+                open_at.append(position)
+            elif character == "]" and open_at:
+                total += position - open_at.pop()
+            position += 1
+        total += sum(len(paragraph) - start for start in open_at)
+    return total
+
+
+def paragraphs(text: str) -> list[str]:
+    """The text cut where a blank line starts (a backslash never comes before a line break here)."""
+    found, start = [], 0
+    for blank in re.finditer(r"\n[ \t]*(?=\n)", text):
+        found.append(text[start : blank.start()])
+        start = blank.start()
+    found.append(text[start:])
+    return found
+
+
+READ_AHEAD_PIECES = ["<a", "<b ", ">", "<", "[", "]", "\\[", "x" * 50, "\n", "\n\n", "\n \n", "word "]
+# Long paragraphs with brackets left open: around the bracket limit.
+OPEN_BRACKET_PIECES = ["[", "[", "]", "x" * 50, "word ", "\n", "<a", ">"]
+
+
+@pytest.mark.parametrize(
+    ("seed", "pieces", "longest"), [(0, READ_AHEAD_PIECES, 400), (1, OPEN_BRACKET_PIECES, 4000)]
+)
+def test_read_ahead_is_measured_as_one_by_one(seed: int, pieces: list[str], longest: int) -> None:
+    rng = random.Random(seed)
+    sides = set()
+    for _ in range(300):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, longest)))
+        assert tag_read_ahead(text)[0] == tag_read_ahead_one_by_one(text), repr(text)
+        measured = bracket_read_ahead(text)[0]
+        # Below the limit the fast bound may answer 0: what matters is which side of the limit it is on.
+        expected = bracket_read_ahead_one_by_one(text)
+        assert (measured > MAX_BRACKET_READ_AHEAD) == (expected > MAX_BRACKET_READ_AHEAD), repr(text)
+        assert measured in (0, expected), repr(text)
+        sides.add(expected > MAX_BRACKET_READ_AHEAD)
+    assert sides == {True, False} or pieces is READ_AHEAD_PIECES

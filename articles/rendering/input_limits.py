@@ -44,6 +44,8 @@ _CONTAINER_MARK = re.compile(r" {0,3}> ?| {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]|    |\
 # newline, which the regular expression engine finds fast; the text is searched with one put first).
 _LONG_LINE_START = re.compile(rf"\n[ \t>*+\-0-9.)]{{{MAX_NESTING_DEPTH + 1}}}")
 _TAG_START = re.compile(r"<[a-zA-Z]")
+# From a tag start to just before the next '>' (or the end of the text).
+_TAG_SPAN = re.compile(r"<[a-zA-Z][^>]*")
 _WORD = re.compile(r"\S+")
 # A bracket, an escaped character (which opens or closes nothing), or the start of a blank line.
 _BRACKET_TOKEN = re.compile(r"\\.|\[|\]|\n[ \t]*(?=\n)", re.DOTALL)
@@ -108,10 +110,10 @@ def bracket_read_ahead(text: str) -> tuple[int, int | None]:
     """How many characters Python-Markdown reads ahead from the '['s of `text` looking for their ']' (each
     paragraph on its own; an escaped bracket does not count), and the line of the '[' it reads furthest
     from."""
-    brackets = text.count("[")
     # Each '[' reads at most to the end of its paragraph, which ends at the latest at the next "\n\n" (a blank
     # line may also hold spaces): most texts are well within the limit by this measure alone.
-    if brackets == 0 or brackets * max(map(len, text.split("\n\n"))) <= MAX_BRACKET_READ_AHEAD:
+    at_most = sum(paragraph.count("[") * len(paragraph) for paragraph in text.split("\n\n"))
+    if at_most <= MAX_BRACKET_READ_AHEAD:
         return 0, None
     total = 0
     furthest = (0, 0)
@@ -154,16 +156,22 @@ def long_word(text: str) -> tuple[int, str, int] | None:
 def tag_read_ahead(text: str) -> tuple[int, int | None]:
     """How many characters the HTML parser reads ahead from each '<' that starts a tag to the next '>' (to
     the end of the text when there is none), and the line of the first tag start."""
+    first_start = _TAG_START.search(text)
+    if first_start is None:
+        return 0, None
+    first_line = text.count("\n", 0, first_start.start()) + 1
+    spans = _TAG_SPAN.findall(text)
+    if len(spans) == len(_TAG_START.findall(text)):
+        # No tag starts inside another's span, so the spans are what each tag start reads ahead.
+        return sum(map(len, spans)), first_line
     total = 0
-    first = None
     next_end = -1
     for start in _TAG_START.finditer(text):
         if next_end < start.start():
             found = text.find(">", start.start())
             next_end = len(text) if found < 0 else found
         total += next_end - start.start()
-        first = start.start() if first is None else first
-    return total, None if first is None else text.count("\n", 0, first) + 1
+    return total, first_line
 
 
 def nul_byte(text: str) -> LimitProblem | None:
