@@ -14,6 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Model
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -81,3 +84,36 @@ def changed_fields(
 def field_labels(model: type, names: list[str] | tuple[str, ...]) -> dict[str, str]:
     """Each model field's label as the admin shows it ("Main message"), by name."""
     return {name: str(model._meta.get_field(name).verbose_name).capitalize() for name in names}
+
+
+COMPARISON_TEMPLATE = "admin/history/comparison.html"
+
+
+def comparison_page(
+    request: HttpRequest,
+    admin_context: Mapping[str, Any],
+    record: Model,
+    *,
+    title: str,
+    labels: tuple[str, str],
+    changes: list[FieldChange],
+    nothing: str,
+    **extra: Any,
+) -> TemplateResponse:
+    """An admin page showing `changes` to `record` side by side (History's comparison of two versions, and a
+    proposal's comparison with the live text): `labels` name the two sides, `nothing` is said when they hold
+    the same text. `admin_context`: the admin site's each_context(request)."""
+    from_label, to_label = labels
+    context = {
+        **admin_context,
+        "opts": record._meta,
+        "original": record,
+        "object_id": record.pk,
+        "title": title,
+        "from_label": from_label,
+        "to_label": to_label,
+        "changes": changes,
+        "nothing": nothing,
+        **extra,
+    }
+    return TemplateResponse(request, COMPARISON_TEMPLATE, context)

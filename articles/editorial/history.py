@@ -26,7 +26,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles.editorial.admin_urls import admin_url
-from articles.editorial.comparisons import FieldChange, changed_fields, field_labels
+from articles.editorial.comparisons import FieldChange, changed_fields, comparison_page, field_labels
 from articles.editorial.edit_conflicts import STORED_RECORD
 from articles.models import KEPT_ON_RESTORE, when_said
 
@@ -84,7 +84,6 @@ class HistoryAdmin:
 
     object_history_template = "admin/history/object_history.html"
     restore_form_template = "admin/history/restore_form.html"
-    comparison_template = "admin/history/comparison.html"
 
     def get_urls(self) -> list:
         opts = self.model._meta  # type: ignore[attr-defined]
@@ -133,20 +132,19 @@ class HistoryAdmin:
         names = compared_fields(type(record))
         labels = field_labels(type(record), names)
         changes = changed_fields(version_values(older, names), version_values(newer, names), labels)
-        opts = self.model._meta  # type: ignore[attr-defined]
-        context = {
-            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
-            "opts": opts,
-            "original": record,
-            "object_id": record.pk,
-            "title": f"Compare two versions of “{record}”",
-            "from_history": True,
-            "from_label": f"the version saved on {when(older)} by {saved_by(older)}",
-            "to_label": f"the one saved on {when(newer)} by {saved_by(newer)}",
-            "changes": changes,
-            "nothing": "The two versions hold the same text.",
-        }
-        return TemplateResponse(request, self.comparison_template, context)
+        return comparison_page(
+            request,
+            self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            record,
+            title=f"Compare two versions of “{record}”",
+            labels=(
+                f"the version saved on {when(older)} by {saved_by(older)}",
+                f"the one saved on {when(newer)} by {saved_by(newer)}",
+            ),
+            changes=changes,
+            nothing="The two versions hold the same text.",
+            from_history=True,
+        )
 
     def revision_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None

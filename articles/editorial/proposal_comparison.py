@@ -1,19 +1,16 @@
 """What a reviewer reads before publishing proposed changes: the live text against the proposed one, word by
 word, on the review form itself and on a page of its own that the dashboard links to."""
 
-from typing import Any
-
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from articles.editorial.admin_urls import admin_url
-from articles.editorial.comparisons import FieldChange, changed_fields, field_labels
+from articles.editorial.comparisons import FieldChange, changed_fields, comparison_page, field_labels
 from articles.models import ProposedChange
 
 NOTHING_CHANGED = "The proposed text is the same as the live text."
@@ -53,21 +50,16 @@ class ProposalComparisonAdmin:
             raise Http404
         if not self.has_view_or_change_permission(request, change):  # type: ignore[attr-defined]
             raise PermissionDenied
-        context: dict[str, Any] = {
-            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
-            "opts": change._meta,
-            "original": change,
-            "object_id": change.pk,
-            "title": f"{change}: what publishing would change",
-            "from_label": "the live text readers see now",
-            "to_label": f"the proposed changes ({change.change_note})",
-            "changes": changes_to_live(change),
-            "nothing": NOTHING_CHANGED,
-            "form_url": reverse(
-                f"admin:{change._meta.app_label}_{change._meta.model_name}_change", args=[change.pk]
-            ),
-        }
-        return TemplateResponse(request, "admin/history/comparison.html", context)
+        return comparison_page(
+            request,
+            self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            change,
+            title=f"{change}: what publishing would change",
+            labels=("the live text readers see now", f"the proposed changes ({change.change_note})"),
+            changes=changes_to_live(change),
+            nothing=NOTHING_CHANGED,
+            form_url=admin_url(change, "change", change.pk),
+        )
 
     def compared_with_live(self, change: ProposedChange) -> SafeString | str:
         if change.pk is None:
