@@ -150,9 +150,6 @@ MIDDLEWARE = [
     # headers the middleware below added) is served without sessions, CSRF, auth or the database.
     # SecurityMiddleware above still adds its headers (HSTS, nosniff, referrer policy) to every answer.
     "ivmt_site.page_cache.PageCacheMiddleware",
-    # Next: while the database is known not to answer, what the page cache could not serve gets the outage
-    # page at once (ivmt_site.errors), without the work of a view bound to fail.
-    "ivmt_site.errors.KnownOutageMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "ivmt_site.permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -161,6 +158,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # While the database is known not to answer, what the page cache could not serve gets the outage page at
+    # once (ivmt_site.errors), without the work of a view bound to fail. Placed below every middleware that
+    # adds headers (CSP, Permissions-Policy, X-Frame-Options), none of which reads the database first.
+    "ivmt_site.errors.KnownOutageMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a clear "locked" page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from articles.models import Article, Disclaimer
-from articles.rendering.body_rules import BodyProblem, body_problems
+from articles.rendering.body_rules import BodyProblem, body_problems, topic_page_problems
 from tests.conftest import TOPIC_BODY, article_admin_form, article_file
 
 pytestmark = pytest.mark.django_db
@@ -276,3 +276,20 @@ def test_the_loader_refuses_a_broken_disclaimer_with_the_file_and_line(
     for line, expected in DISCLAIMER_PROBLEMS:
         assert f"site/disclaimer.md:{line + 3}: {expected}" in messages, messages
     assert not Disclaimer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("section", "counts"),
+    [
+        ("## What we know and what we don't", True),
+        ("## What we know and what we don’t  ", True),
+        ("##\tWHAT WE KNOW AND WHAT WE DON'T", True),
+        # '##' alone is an empty heading and the words under it a paragraph, not the section.
+        ("##\nWhat we know and what we don't", False),
+        ("### What we know and what we don't", False),
+    ],
+)
+def test_a_topic_page_needs_its_known_and_unknown_section_as_a_heading(section: str, counts: bool) -> None:
+    body = f"## Key points\n\n- One point.\n\n## About it\n\nText.\n\n{section}\n\nWhat is known.\n"
+    missing = "a topic page needs a section '## What we know and what we don't'"
+    assert (missing not in topic_page_problems(body)) == counts

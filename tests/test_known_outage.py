@@ -31,6 +31,10 @@ def test_requests_get_the_outage_page_without_asking_the_database(
     assert response["Retry-After"] and "no-store" in response["Cache-Control"]
     body = response.content.decode()
     assert "not available right now" in body and 'id="disclaimer"' in body
+    # The headers every answer carries, as the 503 page had when a view raised the error.
+    assert "default-src" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response["Permissions-Policy"]
 
 
 @pytest.mark.django_db

@@ -135,13 +135,13 @@ def file_body_problems(
 
 
 @dataclass(frozen=True)
-class ReadFile:
+class CheckedFile:
     """What reading and checking one Markdown file found (in a worker process when there are many)."""
 
     entry: Entry | None
     errors: list[ContentError]
     # A page within the input limits alone but beyond them with its shared blocks put in: the blocks it uses
-    # and why. Said against each block's file (ReadFile.block_errors).
+    # and why. Said against each block's file (CheckedFile.block_errors).
     beyond_with_blocks: tuple[tuple[str, ...], str] | None = None
 
     def block_errors(self, block_files: Mapping[str, Path]) -> list[ContentError]:
@@ -176,14 +176,14 @@ def _read_and_check(
     reference_keys: frozenset[str],
     blocks: Mapping[str, str],
     root: Path | None,
-) -> ReadFile:
+) -> CheckedFile:
     errors: list[ContentError] = []
     known = (reference_keys, frozenset(blocks))
     entry = read_markdown_record(path, kind_of(model), errors, known=known, root=root)
     if entry is None:
-        return ReadFile(None, errors)
+        return CheckedFile(None, errors)
     entry.fingerprint  # noqa: B018 - computed here, across processes, for the load to compare
-    return ReadFile(entry, errors, beyond_with_blocks(entry, blocks))
+    return CheckedFile(entry, errors, beyond_with_blocks(entry, blocks))
 
 
 def read_checked_records(
@@ -203,11 +203,11 @@ def read_checked_records(
     )
     block_files = {entry.key: entry.path for entry in content.block_entries()}
     entries = []
-    for read in bodies.map_in_processes(check, paths, parallel=True):
-        content.errors.extend(read.errors)
-        content.errors.extend(read.block_errors(block_files))
-        if read.entry is not None:
-            entries.append(read.entry)
+    for checked in bodies.map_in_processes(check, paths, parallel=True):
+        content.errors.extend(checked.errors)
+        content.errors.extend(checked.block_errors(block_files))
+        if checked.entry is not None:
+            entries.append(checked.entry)
     return entries
 
 

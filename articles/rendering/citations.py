@@ -6,19 +6,19 @@ Numbers follow the order in which keys are first cited, so a page's list reads 1
 import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 CITATION = re.compile(r"\[@([^\]\s]+)\]")
 # A reference's key (articles.models.SLUG_PATTERN): lowercase words joined by single hyphens.
 _KEY = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 CITATION_KEY = re.compile(rf"^{_KEY}$")
-# Where a citation is meant: "[" and "@", perhaps with spaces between; what follows, up to "]" on its line.
-_MEANT_CITATION = re.compile(r"\[\s*@(?P<inside>[^\]\n]*)(?P<close>\]?)")
-# The same in a whole text: it cannot reach past the end of a line (any break str.splitlines() splits at), so
-# it finds what _MEANT_CITATION finds line by line.
+# Where a citation is meant: "[" and "@", perhaps with spaces between; what follows, up to "]" on its line
+# (it never reaches past a line break: any of those str.splitlines() splits at).
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_MEANT_CITATION_IN_TEXT = re.compile(rf"\[[^\S{_LINE_BREAKS}]*@[^\]{_LINE_BREAKS}]*\]?")
+_MEANT_CITATION = re.compile(rf"\[[^\S{_LINE_BREAKS}]*@(?P<inside>[^\]{_LINE_BREAKS}]*)(?P<close>\]?)")
 # A citation written as it should be: [@key], with nothing else inside.
 _WELL_WRITTEN = re.compile(rf"\[@{_KEY}\]")
+_WHOLE_MATCH = itemgetter(0)
 
 
 @dataclass(frozen=True)
@@ -38,20 +38,14 @@ def citation_problems(text: str) -> list[tuple[int, str]]:
     """(line, problem) for each citation not written as `[@key]`: spaces inside, no closing bracket, several
     keys in one pair of brackets, or a key that is not lowercase letters, digits and hyphens. Each problem
     shows the citation as it should be written."""
-    if all(map(_WELL_WRITTEN.fullmatch, _MEANT_CITATION_IN_TEXT.findall(text))):
+    if all(map(_WELL_WRITTEN.fullmatch, map(_WHOLE_MATCH, _MEANT_CITATION.finditer(text)))):
         return []  # the usual case, found without splitting the text into lines
-    problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        for match in _MEANT_CITATION.finditer(line):
-            if not _well_written(match):
-                problems.append(
-                    (number, _citation_problem(match[0], match["inside"], closed=bool(match["close"])))
-                )
-    return problems
-
-
-def _well_written(match: re.Match[str]) -> bool:
-    return _WELL_WRITTEN.fullmatch(match[0]) is not None
+    return [
+        (number, _citation_problem(match[0], match["inside"], closed=bool(match["close"])))
+        for number, line in enumerate(text.splitlines(), start=1)
+        for match in _MEANT_CITATION.finditer(line)
+        if not _WELL_WRITTEN.fullmatch(match[0])
+    ]
 
 
 def meant_citations(text: str) -> list[tuple[int, str]]:

@@ -47,8 +47,9 @@ _TAG_START = re.compile(r"<[a-zA-Z]")
 # From a tag start to just before the next '>' (or the end of the text).
 _TAG_SPAN = re.compile(r"<[a-zA-Z][^>]*")
 _WORD = re.compile(r"\S+")
-# A bracket, an escaped character (which opens or closes nothing), or the start of a blank line.
-_BRACKET_TOKEN = re.compile(r"\\.|\[|\]|\n[ \t]*(?=\n)", re.DOTALL)
+# A bracket, an escaped character (which opens or closes nothing), or the start of a blank line. A backslash
+# before a line break escapes nothing: Python-Markdown splits paragraphs at blank lines first.
+_BRACKET_TOKEN = re.compile(r"\\[^\n]|\[|\]|\n[ \t]*(?=\n)")
 
 
 class LimitProblem(NamedTuple):

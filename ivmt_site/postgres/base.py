@@ -10,10 +10,8 @@ shut down from the watchdog's thread; psycopg's wait then ends with an Operation
 answers with its 503 page (ivmt_site.errors).
 
 And after such a wait (a deadline passed, or connecting timed out) the process stops asking for a while
-(OUTAGE_SECONDS): while the database is known to hang, a request that needs it fails at once instead of
-waiting its own deadline, so the threads stay free for cached pages
-and /healthz/. After that one request at a time tries again (the others still fail at once), and the first
-success ends the outage: the site recovers by itself.
+(ivmt_site.postgres.outage): a request that needs the database fails at once instead of waiting its own
+deadline, so the threads stay free for cached pages and /healthz/, and the site recovers by itself.
 """
 
 import os

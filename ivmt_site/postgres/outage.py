@@ -58,26 +58,30 @@ class Outage:
     def begin(self) -> None:
         with self._lock:
             now = time.monotonic()
-            if not self._until:
+            beginning = not self._until
+            if beginning:
                 self._began, self._refused = now, 0
-                logger.error(
-                    "PostgreSQL did not answer: requests that need it get the outage page at once, and one "
-                    "request every %g s tries it again",
-                    self.seconds,
-                )
             self._until = now + self.seconds
+        if beginning:  # logged outside the lock: requests refused meanwhile need not wait on the log
+            logger.error(
+                "PostgreSQL did not answer: requests that need it get the outage page at once, and one "
+                "request every %g s tries it again",
+                self.seconds,
+            )
 
     def end(self) -> None:
         if not self._until:
             return
         with self._lock:
-            if self._until:
-                self._until = 0.0
-                logger.warning(
-                    "PostgreSQL answers again, after %.1f s; %d request(s) got the outage page meanwhile",
-                    time.monotonic() - self._began,
-                    self._refused,
-                )
+            if not self._until:
+                return
+            self._until = 0.0
+            lasted, refused = time.monotonic() - self._began, self._refused
+        logger.warning(
+            "PostgreSQL answers again, after %.1f s; %d request(s) got the outage page meanwhile",
+            lasted,
+            refused,
+        )
 
 
 outage = Outage(OUTAGE_SECONDS)
