@@ -165,7 +165,7 @@ def paragraphs(text: str) -> list[str]:
 
 READ_AHEAD_PIECES = ["<a", "<b ", ">", "<", "[", "]", "\\[", "\\", "x" * 50, "\n", "\n\n", "\n \n", "word "]
 # Long paragraphs with brackets left open: around the bracket limit.
-OPEN_BRACKET_PIECES = ["[", "[", "]", "x" * 50, "word ", "\n", "\\", "\n\n", "<a", ">"]
+OPEN_BRACKET_PIECES = ["[", "[", "]", "x" * 50, "word ", "\n", "\\", "<a", ">"]
 
 
 @pytest.mark.parametrize(
