@@ -59,8 +59,7 @@ class KnownOutageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if outage.refusing():
-            outage.count_refusal()
+        if outage.turns_away():
             setattr(request, _REFUSED_IN_OUTAGE, True)
             return outage_response()
         return self.get_response(request)

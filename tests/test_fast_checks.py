@@ -56,7 +56,9 @@ def test_block_lines_are_what_the_expression_finds_anywhere(seed: int) -> None:
     for text in random_texts(2000, seed):
         expected = [(match.span(), match.group(1)) for match in BLOCK_LINE.finditer(text)]
         assert [(match.span(), match.group(1)) for match in block_lines(text)] == expected, repr(text)
-        assert _put_in(text, blocks) == BLOCK_LINE.sub(lambda m: blocks.get(m[1], "").strip("\n"), text)
+        assert _put_in(text, blocks, block_lines(text)) == BLOCK_LINE.sub(
+            lambda m: blocks.get(m[1], "").strip("\n"), text
+        )
 
 
 def citation_problems_line_by_line(text: str) -> list[tuple[int, str]]:

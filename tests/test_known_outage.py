@@ -51,7 +51,7 @@ def test_past_the_pause_a_request_tries_the_database_again(
     assert len(messages) == 2, messages
     assert messages[0].startswith("PostgreSQL did not answer")
     assert messages[1].startswith("PostgreSQL answers again")
-    assert not outage.refusing()
+    assert not outage.turns_away()
 
 
 def test_outage_check_refuses_within_the_pause_and_lets_one_caller_try_after(

@@ -85,10 +85,12 @@ def link_citations(
     such as the decision aid's table after its article). They keep their numbers; new keys are numbered
     after them, and the result's `keys` holds both."""
     keys: list[str] = list(cited_before)
+    unknown: list[UnknownCitation] = []
 
     def replace(match: re.Match[str]) -> str:
         key = match.group(1)
         if key not in known:
+            unknown.append(_unknown(text, match))
             return match.group(0)
         if key not in keys:
             keys.append(key)
@@ -97,15 +99,15 @@ def link_citations(
         return f'<sup><a class="citation" href="#{anchor}">[{number}]</a></sup>'
 
     linked = CITATION.sub(replace, text)
-    return CitedText(markdown=linked, keys=tuple(keys), unknown=tuple(unknown_citations(text, known)))
+    return CitedText(markdown=linked, keys=tuple(keys), unknown=tuple(unknown))
 
 
 def unknown_citations(text: str, known: Container[str]) -> list[UnknownCitation]:
     """The citations in `text` of keys not in `known` (which link_citations leaves as written)."""
     if all(map(known.__contains__, CITATION.findall(text))):
         return []  # the usual case, told without finding where each citation is
-    return [
-        UnknownCitation(key=match.group(1), line=text.count("\n", 0, match.start()) + 1)
-        for match in CITATION.finditer(text)
-        if match.group(1) not in known
-    ]
+    return [_unknown(text, match) for match in CITATION.finditer(text) if match.group(1) not in known]
+
+
+def _unknown(text: str, match: re.Match[str]) -> UnknownCitation:
+    return UnknownCitation(key=match.group(1), line=text.count("\n", 0, match.start()) + 1)

@@ -48,12 +48,11 @@ def blocks_used(text: str) -> list[str]:
     return list(dict.fromkeys(match.group(1) for match in block_lines(text)))
 
 
-def expanded_length(text: str, blocks: Mapping[str, str], lines: list[re.Match[str]] | None = None) -> int:
+def expanded_length(text: str, blocks: Mapping[str, str], lines: list[re.Match[str]]) -> int:
     """How long `text` is with its blocks put in, counted without putting them in (a page may use a big
-    block thousands of times). `lines`: block_lines(text), when known."""
+    block thousands of times). `lines`: block_lines(text)."""
     return len(text) + sum(
-        len(blocks.get(match.group(1), "").strip("\n")) - len(match.group(0))
-        for match in (block_lines(text) if lines is None else lines)
+        len(blocks.get(match.group(1), "").strip("\n")) - len(match.group(0)) for match in lines
     )
 
 
@@ -88,11 +87,11 @@ def _expanded(text: str, blocks: Mapping[str, str]) -> tuple[str, list[LimitProb
     return expanded, joined_limit_problems(expanded)
 
 
-def _put_in(text: str, blocks: Mapping[str, str], lines: list[re.Match[str]] | None = None) -> str:
+def _put_in(text: str, blocks: Mapping[str, str], lines: list[re.Match[str]]) -> str:
     """What BLOCK_LINE.sub would make, each block line replaced by its block. `lines`: block_lines(text)."""
     parts = []
     end = 0
-    for match in block_lines(text) if lines is None else lines:
+    for match in lines:
         parts += [text[end : match.start()], blocks.get(match.group(1), "").strip("\n")]
         end = match.end()
     parts.append(text[end:])

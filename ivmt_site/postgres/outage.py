@@ -46,14 +46,15 @@ class Outage:
             if self._until:
                 self._until = now + self.seconds
 
-    def refusing(self) -> bool:
-        """Whether requests that need the database should fail at once now (without taking a turn to try)."""
-        return bool(self._until) and time.monotonic() < self._until
-
-    def count_refusal(self) -> None:
-        """For the log line that ends the outage: a request answered with the outage page without asking."""
+    def turns_away(self) -> bool:
+        """Whether a request that needs the database gets the outage page at once now, without asking it
+        (counted for the log line that ends the outage). Past the pause this is False and takes no turn to
+        try: check() hands those out."""
+        if not self._until or time.monotonic() >= self._until:
+            return False
         with self._lock:
             self._refused += 1
+        return True
 
     def begin(self) -> None:
         with self._lock:
